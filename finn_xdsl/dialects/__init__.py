@@ -1,0 +1,19 @@
+"""
+Our dialects, registered lazily by name as xDSL registers its own: importing a dialect
+module costs time, and `finn-opt --help` must not pay for dialects it never parses.
+"""
+
+from collections.abc import Callable
+
+from xdsl.ir import Dialect
+
+
+def get_quant() -> Dialect:
+    from finn_xdsl.dialects.quant import Quant
+
+    return Quant
+
+
+def get_all_dialects() -> dict[str, Callable[[], Dialect]]:
+    """Name -> factory of every dialect finn-xdsl defines."""
+    return {"quant": get_quant}

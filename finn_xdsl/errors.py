@@ -1,0 +1,19 @@
+"""
+User-facing errors.
+
+A `FinnError` carries one line that says what went wrong, where (file, node name, op)
+and what to do about it. The command-line tools print it as `error: <line>` and exit 1;
+anything else that escapes is a bug in finn-xdsl and keeps its traceback.
+"""
+
+
+class FinnError(Exception):
+    """An error caused by the user's input, reported as one line without a traceback."""
+
+    def __init__(self, message: str):
+        # a user error must stay on one line however it was built
+        super().__init__(" ".join(str(message).split()))
+
+    @property
+    def message(self) -> str:
+        return str(self)
