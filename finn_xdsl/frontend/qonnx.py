@@ -36,11 +36,11 @@ from xdsl.dialects.builtin import (
     i64,
 )
 from xdsl.ir import Attribute, Block, Region, SSAValue
-from xdsl.utils.exceptions import VerifyException
 
 from finn_xdsl.dialects import quant
 from finn_xdsl.dialects import quant_types as qt
 from finn_xdsl.errors import FinnError
+from finn_xdsl.utils.diagnostics import verify_module
 
 # attribute on func arguments/results that keeps the ONNX graph input/output name
 NAME_ATTR = "quant.name"
@@ -65,20 +65,24 @@ def supported_ops() -> list[str]:
     return sorted(quant.BY_ONNX_OP)
 
 
-def import_onnx(path: str | os.PathLike[str]) -> ModuleOp:
-    """Read a QONNX file and return the verified `quant` IR module."""
-    return import_model(load_model(path), str(path))
+def import_onnx(path: str | os.PathLike[str], data: bytes | None = None) -> ModuleOp:
+    """Read a QONNX file (or its bytes, named `path`) and return the verified IR."""
+    return import_model(load_model(path, data), str(path))
 
 
-def load_model(path: str | os.PathLike[str]):
-    """Load, check and clean up a QONNX file; returns a qonnx ModelWrapper."""
+def load_model(path: str | os.PathLike[str], data: bytes | None = None):
+    """Load, check and clean up a QONNX file; returns a qonnx ModelWrapper.
+
+    With `data`, the model is read from those bytes and `path` only names it in errors.
+    """
     path = str(path)
-    if not os.path.exists(path):
-        raise FinnError(f"{path}: no such file")
-    if os.path.isdir(path):
-        raise FinnError(f"{path}: is a directory, expected an .onnx file")
+    if data is None:
+        if not os.path.exists(path):
+            raise FinnError(f"{path}: no such file")
+        if os.path.isdir(path):
+            raise FinnError(f"{path}: is a directory, expected an .onnx file")
     try:
-        proto = onnx.load(path)
+        proto = onnx.load(path) if data is None else onnx.load_from_string(data)
     except Exception as e:  # protobuf raises several unrelated types
         raise FinnError(f"{path}: not an ONNX model ({type(e).__name__}: {e})") from None
     if not proto.HasField("graph") or len(proto.graph.node) == 0:
@@ -170,10 +174,7 @@ class _Importer:
             res_attrs=_names(o.name for o in graph.output),
         )
         module = ModuleOp([fn])
-        try:
-            module.verify()
-        except VerifyException as e:
-            raise FinnError(f"{self.path}: {verify_message(e)}") from None
+        verify_module(module, self.path)
         return module
 
     # -- values and types
@@ -345,11 +346,6 @@ def _value_name(tensor: str) -> str:
     """An SSA name hint for an ONNX tensor name (xDSL allows [A-Za-z_$.-][\\w$.-]*)."""
     name = _INVALID.sub("_", tensor)
     return name if re.match(r"[A-Za-z_$.-]", name) else f"t{name}"
-
-
-def verify_message(e: VerifyException) -> str:
-    """The first line of a verifier error (xDSL appends the whole module after it)."""
-    return str(e).strip().splitlines()[0]
 
 
 def import_model(model, path: str = "<model>") -> ModuleOp:

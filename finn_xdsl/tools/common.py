@@ -1,0 +1,139 @@
+"""
+What finn-opt and finn-exec share: the context with our dialects, loading a model file of
+any kind we know (.onnx through the frontend, .mlir through xDSL's parser), and the rule
+that a user error ends the program with one `error:` line and exit code 1.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+import tempfile
+import traceback
+from collections.abc import Callable
+
+from xdsl.context import Context
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.utils.exceptions import DiagnosticException, ParseError
+
+from finn_xdsl.errors import FinnError
+from finn_xdsl.utils.diagnostics import parse_error_message, verify_module
+
+MODEL_SUFFIXES = (".onnx", ".mlir")
+
+
+def register_dialects(ctx: Context) -> None:
+    """xDSL's dialects (func, hw, ...) and ours, all registered lazily."""
+    from xdsl.dialects import get_all_dialects
+
+    from finn_xdsl.dialects import get_all_dialects as get_finn_dialects
+
+    for name, factory in {**get_all_dialects(), **get_finn_dialects()}.items():
+        if name not in ctx.registered_dialect_names:
+            ctx.register_dialect(name, factory)
+
+
+def make_context() -> Context:
+    ctx = Context()
+    register_dialects(ctx)
+    return ctx
+
+
+def parse_mlir(ctx: Context, text: str | bytes, name: str) -> ModuleOp:
+    """Parse MLIR text; a syntax error becomes a one-line FinnError with file:line:col."""
+    from xdsl.parser import Parser
+
+    try:
+        return Parser(ctx, text, name).parse_module()
+    except ParseError as e:
+        raise FinnError(parse_error_message(e)) from None
+
+
+def load_module(path: str, ctx: Context | None = None) -> ModuleOp:
+    """Load and verify an .onnx or .mlir file."""
+    suffix = os.path.splitext(path)[1]
+    if suffix not in MODEL_SUFFIXES:
+        raise FinnError(f"{path}: unknown file type '{suffix}'; expected one of {', '.join(MODEL_SUFFIXES)}")
+    if not os.path.isfile(path):
+        raise FinnError(f"{path}: no such file")
+    if suffix == ".onnx":
+        from finn_xdsl.frontend.qonnx import import_onnx
+
+        return import_onnx(path)
+    with open(path, "rb") as f:
+        module = parse_mlir(ctx or make_context(), f.read(), path)
+    verify_module(module, path)
+    return module
+
+
+def run_tool(main: Callable[[], int | None], debug: bool) -> int:
+    """Run a tool's body; user errors become one line on stderr and exit code 1.
+
+    With `debug`, the traceback is shown as well, for bug reports.
+    """
+    try:
+        return main() or 0
+    except FinnError as e:
+        if debug:
+            traceback.print_exc()
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    except ParseError as e:
+        if debug:
+            traceback.print_exc()
+        print(f"error: {parse_error_message(e)}", file=sys.stderr)
+        return 1
+    except DiagnosticException as e:
+        if debug:
+            traceback.print_exc()
+        print(f"error: {' '.join(str(e).split()) if len(str(e)) < 400 else _short(e)}", file=sys.stderr)
+        return 1
+    except OSError as e:
+        if debug:
+            traceback.print_exc()
+        where = f"{e.filename}: " if e.filename else ""
+        print(f"error: {where}{e.strerror or e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+
+
+def _short(e: Exception) -> str:
+    """A long xDSL diagnostic (it prints the whole module) cut to its message line."""
+    lines = [line.strip() for line in str(e).splitlines() if line.strip()]
+    msgs = [line.strip("^ ") for line in lines if "does not verify" in line or "Error" in line]
+    return msgs[0] if msgs else lines[0]
+
+
+def write_atomically(path: str, write: Callable[[str], None]) -> None:
+    """Call write(tmp_path), then move tmp_path to path: a failure leaves no partial file."""
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=os.path.splitext(path)[1])
+    os.close(fd)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+class AtomicTextOutput(io.StringIO):
+    """A text stream that reaches its file only when closed without an error in flight."""
+
+    def __init__(self, path: str):
+        super().__init__()
+        self.path = path
+
+    def close(self) -> None:
+        if not self.closed and sys.exc_info()[0] is None:
+            text = self.getvalue()
+
+            def write(tmp: str) -> None:
+                with open(tmp, "w") as f:
+                    f.write(text)
+
+            write_atomically(self.path, write)
+        super().close()
