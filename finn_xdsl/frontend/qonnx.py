@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections import Counter
 from collections.abc import Iterable
 
 import numpy as np
@@ -90,21 +91,77 @@ def load_model(path: str | os.PathLike[str], data: bytes | None = None):
     _check_ops(path, proto.graph.node)
     _check_input_shapes(path, proto)
 
-    from qonnx.core.modelwrapper import ModelWrapper
-    from qonnx.transformation.general import SortGraph
-    from qonnx.transformation.infer_datatypes import InferDataTypes
-    from qonnx.util.cleanup import cleanup_model
-
     try:
-        model = cleanup_model(ModelWrapper(proto))
-        model = model.transform(SortGraph())
-        model = model.transform(InferDataTypes())
+        return _cleanup(proto)
+    except FinnError:
+        raise
     except Exception as e:
         raise FinnError(
             f"{path}: qonnx could not clean up the model ({type(e).__name__}: {e}); "
             "check it with onnx.checker.check_model"
         ) from None
+
+
+def _cleanup(proto: onnx.ModelProto):
+    """qonnx's cleanup_model, except that node names survive.
+
+    Users find their layers by the names their exporter gave them (Netron, Brevitas
+    module paths), so we keep them and only make missing or duplicate ones unique.
+    Tensors get qonnx's readable names (`<node>_out0`, `<node>_param1`, `global_in`),
+    which also replaces the random names GiveUniqueParameterTensors invents, so the
+    import is deterministic.
+    """
+    from qonnx.core.modelwrapper import ModelWrapper
+    from qonnx.transformation.fold_constants import FoldConstants
+    from qonnx.transformation.general import (
+        GiveReadableTensorNames,
+        GiveUniqueParameterTensors,
+        RemoveStaticGraphInputs,
+        RemoveUnusedTensors,
+        SortGraph,
+    )
+    from qonnx.transformation.infer_datatypes import InferDataTypes
+    from qonnx.transformation.infer_shapes import InferShapes
+    from qonnx.transformation.quant_constant_folding import FoldTransposeIntoQuantInit
+
+    for node in proto.graph.node:
+        if node.op_type in ("Quant", "BipolarQuant", "Trunc"):
+            node.domain = "qonnx.custom_op.general"  # as qonnx's cleanup does
+    model = ModelWrapper(proto)
+    for transformation in (
+        InferShapes(),
+        GiveUniqueParameterTensors(),
+        FoldConstants(exclude_op_types=["Quant", "BipolarQuant", "QuantizeLinear", "DequantizeLinear"]),
+        FoldTransposeIntoQuantInit(),
+        RemoveUnusedTensors(),
+        RemoveStaticGraphInputs(),
+        SortGraph(),
+    ):
+        model = model.transform(transformation)
+    _name_nodes(model.graph.node)
+    for transformation in (GiveReadableTensorNames(), InferShapes(), InferDataTypes()):
+        model = model.transform(transformation)
     return model
+
+
+def _name_nodes(nodes) -> None:
+    """Give unnamed and duplicate-named nodes a unique `<OpType>_<k>` name."""
+    taken = Counter(n.name for n in nodes if n.name)
+    counters: Counter[str] = Counter()
+    seen: set[str] = set()
+    for node in nodes:
+        if node.name and taken[node.name] == 1:
+            continue
+        if node.name and node.name not in seen:
+            seen.add(node.name)  # the first of duplicates keeps its name
+            continue
+        while True:
+            candidate = f"{node.op_type}_{counters[node.op_type]}"
+            counters[node.op_type] += 1
+            if candidate not in taken:
+                break
+        taken[candidate] += 1
+        node.name = candidate
 
 
 def _where(node: onnx.NodeProto) -> str:
@@ -180,7 +237,7 @@ class _Importer:
     # -- values and types
 
     def bind(self, name: str, value: SSAValue) -> None:
-        value.name_hint = _value_name(name)
+        value.name_hint = value_name(name)
         self.values[name] = value
 
     def tensor_type(self, name: str) -> TensorType:
@@ -342,9 +399,9 @@ def _names(names: Iterable[str]) -> ArrayAttr[DictionaryAttr]:
 _INVALID = re.compile(r"[^\w$.-]")
 
 
-def _value_name(tensor: str) -> str:
+def value_name(tensor: str) -> str:
     """An SSA name hint for an ONNX tensor name (xDSL allows [A-Za-z_$.-][\\w$.-]*)."""
-    name = _INVALID.sub("_", tensor)
+    name = _INVALID.sub("_", tensor.lstrip("/"))
     return name if re.match(r"[A-Za-z_$.-]", name) else f"t{name}"
 
 
