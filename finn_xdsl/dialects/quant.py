@@ -213,6 +213,14 @@ class ConstantOp(QuantOperation):
         vtype = self.value.type
         rtype = self.output.type
         assert isinstance(vtype, TensorType) and isinstance(rtype, TensorType)
+        try:
+            qt.numpy_dtype(vtype.element_type)
+        except ValueError:
+            # to_numpy (the interpreter, every pass reading weights) needs a numpy layout
+            raise VerifyException(
+                f"value element type {vtype.element_type} is not a storage type; store "
+                "the values as f16/f32/f64 or 8/16/32/64-bit integers"
+            ) from None
         if vtype.get_shape() != rtype.get_shape():
             raise VerifyException(
                 f"value shape {list(vtype.get_shape())} differs from result shape "
@@ -268,7 +276,8 @@ def _check_rounding(mode: StringAttr) -> None:
         )
 
 
-def _check_broadcasts_to(op: QuantOperation, names: Sequence[str], target: Sequence[int]) -> None:
+def _check_broadcasts_to(op: QuantOperation, names: Sequence[str], target: Sequence[int],
+                         what: str = "input") -> None:
     for name in names:
         operand = getattr(op, name)
         if operand is None:
@@ -279,9 +288,34 @@ def _check_broadcasts_to(op: QuantOperation, names: Sequence[str], target: Seque
                 raise shp.ShapeError("")
         except shp.ShapeError:
             raise VerifyException(
-                f"{name} of shape {list(shape)} does not broadcast to the input shape "
+                f"{name} of shape {list(shape)} does not broadcast to the {what} shape "
                 f"{list(target)}"
             ) from None
+
+
+def _check_bitwidth(op: QuantOperation, name: str) -> int | None:
+    """A bit width operand must be a scalar; a constant one an integer in [1, 64].
+
+    Returns the width when it is a constant, for the result-type checks.
+    """
+    operand = getattr(op, name)
+    if math.prod(shape_of(operand)) != 1:
+        raise VerifyException(f"{name} must be a scalar, got shape {list(shape_of(operand))}")
+    value = constant_value(operand)
+    if value is None:
+        return None
+    b = float(value.reshape(-1)[0])
+    # range first: NaN and inf fail it, and int() would raise on them
+    if not 1 <= b <= 64 or b != int(b):
+        raise VerifyException(f"{name} must be an integer in [1, 64], got {b:g}")
+    return int(b)
+
+
+def _check_nonzero_scale(op: QuantOperation) -> None:
+    """Quantizers divide by `scale`; a constant zero would make every output inf/NaN."""
+    scale = constant_value(op.scale)
+    if scale is not None and (np.any(scale == 0) or not np.all(np.isfinite(scale))):
+        raise VerifyException("scale must be finite and non-zero")
 
 
 @irdl_op_definition
@@ -314,14 +348,10 @@ class QuantOp(QuantOperation):
         _check_rounding(self.rounding_mode)
         self.expect_shape(self.output, shape_of(self.x))
         _check_broadcasts_to(self, ("scale", "zeropt"), shape_of(self.x))
-        if math.prod(shape_of(self.bitwidth)) != 1:
-            raise VerifyException(f"bitwidth must be a scalar, got shape {list(shape_of(self.bitwidth))}")
-        bw = constant_value(self.bitwidth)
-        if bw is not None:
-            b = float(bw.reshape(-1)[0])
-            if b != int(b) or not 1 <= b <= 64:
-                raise VerifyException(f"bitwidth must be an integer in [1, 64], got {b}")
-            self._check_result_type(int(b))
+        _check_nonzero_scale(self)
+        bits = _check_bitwidth(self, "bitwidth")
+        if bits is not None:
+            self._check_result_type(bits)
 
     def _check_result_type(self, bits: int) -> None:
         elem = elem_of(self.output)
@@ -401,9 +431,9 @@ class TruncOp(QuantOperation):
         _check_rounding(self.rounding_mode)
         self.expect_shape(self.output, shape_of(self.x))
         _check_broadcasts_to(self, ("scale", "zeropt", "out_scale"), shape_of(self.x))
+        _check_nonzero_scale(self)
         for name in ("in_bitwidth", "out_bitwidth"):
-            if math.prod(shape_of(getattr(self, name))) != 1:
-                raise VerifyException(f"{name} must be a scalar")
+            _check_bitwidth(self, name)
 
 
 @irdl_op_definition
@@ -453,9 +483,11 @@ class MultiThresholdOp(QuantOperation):
         if ts[0] not in (1, c):
             raise VerifyException(f"thresholds have {ts[0]} channels, input has {c}")
         if not qt.is_quantized(self.out_dtype):
-            raise VerifyException(f"out_dtype must be an integer type, got {self.out_dtype}")
-        lo, hi = qt.value_range(self.out_dtype)
-        if ts[1] > hi - lo:
+            raise VerifyException(
+                f"out_dtype must be an integer, bipolar or ternary type, got {self.out_dtype}"
+            )
+        # N thresholds give N + 1 levels (BIPOLAR has 2 values, not hi - lo + 1 = 3)
+        if ts[1] + 1 > qt.value_count(self.out_dtype):
             raise VerifyException(
                 f"{ts[1]} thresholds give {ts[1] + 1} levels, more than "
                 f"{qt.dtype_name(self.out_dtype)} holds"
@@ -463,10 +495,13 @@ class MultiThresholdOp(QuantOperation):
         elem = elem_of(self.output)
         scale, bias = self.out_scale.value.data, self.out_bias.value.data
         if qt.is_quantized(elem):
-            levels = np.array([scale * k + bias for k in (0, ts[1])])
+            # levels are bias + scale * k, k = 0..N: the ends bound them and the first
+            # step tells whether they are all integers (a fractional scale is not)
+            ks = sorted({0, min(1, ts[1]), ts[1]})
+            levels = np.array([scale * k + bias for k in ks])
             if not qt.contains(elem, levels):
                 raise VerifyException(
-                    f"outputs {levels[0]:g}..{levels[1]:g} do not fit result type {elem}"
+                    f"outputs {bias:g} + {scale:g} * (0..{ts[1]}) do not fit result type {elem}"
                 )
 
 
@@ -524,7 +559,7 @@ class GemmOp(QuantOperation):
         out = (a[0], b[1])
         self.expect_shape(self.output, out)
         if self.c is not None:
-            _check_broadcasts_to(self, ("c",), out)
+            _check_broadcasts_to(self, ("c",), out, "output")
 
 
 class _WindowOp(QuantOperation):
@@ -546,9 +581,26 @@ class _WindowOp(QuantOperation):
         pads = shp.pool_pads(in_spatial, kernel, strides, dil, ints(self.pads), self.auto_pad.data)
         return kernel, strides, dil, pads
 
-    def infer_spatial(self) -> tuple[int, ...]:
+    def check_rank(self) -> None:
         if self.spatial_rank() < 1:
             raise VerifyException("input must be (N, C, spatial...) with at least one spatial dim")
+
+    def check_window_attrs(self) -> None:
+        """Lengths and signs of kernel/strides/dilations, before auto_pad arithmetic uses them."""
+        n = self.spatial_rank()
+        for name, vals in (
+            ("kernel_shape", self.kernel()),
+            ("strides", ints(self.strides, (1,) * n)),
+            ("dilations", ints(getattr(self, "dilations", None), (1,) * n)),
+        ):
+            if len(vals) != n:
+                raise VerifyException(f"{name} must have {n} entries, got {len(vals)}")
+            if any(v < 1 for v in vals):
+                raise VerifyException(f"{name} must be positive, got {list(vals)}")
+
+    def infer_spatial(self) -> tuple[int, ...]:
+        self.check_rank()
+        self.check_window_attrs()
         try:
             kernel, strides, dil, pads = self.window()
             ceil = bool(getattr(self, "ceil_mode", None) and self.ceil_mode.value.data)
@@ -593,6 +645,7 @@ class ConvOp(_WindowOp):
         return ints(self.kernel_shape, shape_of(self.w)[2:])
 
     def verify_op(self) -> None:
+        self.check_rank()
         xs, ws = shape_of(self.x), shape_of(self.w)
         if len(ws) != len(xs):
             raise VerifyException(f"weights of rank {len(ws)} do not fit an input of rank {len(xs)}")
@@ -751,6 +804,11 @@ class MaxPoolOp(_WindowOp):
     storage_order = prop_def(IntegerAttr[I64], _int(0))
 
     def verify_op(self) -> None:
+        if self.storage_order.value.data not in (0, 1):
+            raise VerifyException(
+                f"storage_order must be 0 (row major) or 1 (column major), got "
+                f"{self.storage_order.value.data}"
+            )
         xs = shape_of(self.x)
         self.expect_shape(self.output, (*xs[:2], *self.infer_spatial()))
 
@@ -925,6 +983,12 @@ class PadOp(QuantOperation):
         xs = shape_of(self.x)
         if shape_of(self.pads) != (2 * len(xs),) or elem_of(self.pads) != i64:
             raise VerifyException(f"pads must be an i64 tensor of shape [{2 * len(xs)}]")
+        if self.value is not None and math.prod(shape_of(self.value)) != 1:
+            raise VerifyException(
+                f"the pad value must be a scalar, got shape {list(shape_of(self.value))}"
+            )
+        if len(shape_of(self.output)) != len(xs):
+            raise VerifyException(f"result rank {len(shape_of(self.output))} differs from input rank {len(xs)}")
         pads = constant_value(self.pads)
         if pads is not None:
             n = len(xs)
@@ -961,6 +1025,10 @@ class TopKOp(QuantOperation):
         if shape_of(self.k) != (1,) or elem_of(self.k) != i64:
             raise VerifyException("k must be an i64 tensor of shape [1]")
         k = constant_value(self.k)
+        vs = shape_of(self.values)
+        if len(vs) != len(xs) or any(vs[i] != xs[i] for i in range(len(xs)) if i != axis):
+            # holds whatever k is; with a constant k the axis is checked below too
+            raise VerifyException(f"values shape {list(vs)} differs from input {list(xs)} off axis {axis}")
         if k is not None:
             if not 1 <= int(k[0]) <= xs[axis]:
                 raise VerifyException(f"k = {int(k[0])} is out of range 1..{xs[axis]}")

@@ -63,8 +63,10 @@ def type_from_dtype_name(name: str) -> Attribute:
     if name == "BINARY":
         return IntegerType(1, Signedness.UNSIGNED)
     for prefix, sign in (("UINT", Signedness.UNSIGNED), ("INT", Signedness.SIGNED)):
-        if name.startswith(prefix) and name[len(prefix) :].isdigit():
-            width = int(name[len(prefix) :])
+        digits = name[len(prefix) :]
+        # ASCII digits only: str.isdigit() also accepts e.g. "²", which int() rejects
+        if name.startswith(prefix) and digits.isascii() and digits.isdigit():
+            width = int(digits)
             if 1 <= width <= 64 and not (width == 1 and sign == Signedness.SIGNED):
                 return IntegerType(width, sign)
     raise ValueError(f"unsupported QONNX data type '{name}'")
@@ -107,6 +109,18 @@ def value_range(type: Attribute) -> tuple[int, int]:
             return (0, 2**w - 1)
         return (-(2 ** (w - 1)), 2 ** (w - 1) - 1)
     raise ValueError(f"type {type} is not a quantized type")
+
+
+def value_count(type: Attribute) -> int:
+    """How many distinct values a quantized element type holds (BIPOLAR: 2, not 3).
+
+    This bounds, e.g., the number of thresholds a MultiThreshold with this out_dtype
+    may have: N thresholds give N + 1 levels.
+    """
+    if isinstance(type, BipolarType):
+        return 2
+    lo, hi = value_range(type)
+    return hi - lo + 1
 
 
 def contains(type: Attribute, values: np.ndarray) -> bool:

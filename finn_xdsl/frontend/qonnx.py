@@ -107,9 +107,9 @@ def _cleanup(proto: onnx.ModelProto):
 
     Users find their layers by the names their exporter gave them (Netron, Brevitas
     module paths), so we keep them and only make missing or duplicate ones unique.
-    Tensors get qonnx's readable names (`<node>_out0`, `<node>_param1`, `global_in`),
-    which also replaces the random names GiveUniqueParameterTensors invents, so the
-    import is deterministic.
+    Inner tensors get qonnx's readable names (`<node>_out0`, `<node>_param1`), which
+    also replaces the random names GiveUniqueParameterTensors invents, so the import
+    is deterministic; graph inputs and outputs keep their names.
     """
     from qonnx.core.modelwrapper import ModelWrapper
     from qonnx.transformation.fold_constants import FoldConstants
@@ -139,7 +139,13 @@ def _cleanup(proto: onnx.ModelProto):
     ):
         model = model.transform(transformation)
     _name_nodes(model.graph.node)
-    for transformation in (GiveReadableTensorNames(), InferShapes(), InferDataTypes()):
+    io_names = [t.name for t in (*model.graph.input, *model.graph.output)]
+    model = model.transform(GiveReadableTensorNames())
+    # graph inputs/outputs keep the names users feed and read (execute_onnx dicts, .npz)
+    for old, t in zip(io_names, [*model.graph.input, *model.graph.output]):
+        if t.name != old and model.get_tensor_shape(old) is None:
+            model.rename_tensor(t.name, old)
+    for transformation in (InferShapes(), InferDataTypes()):
         model = model.transform(transformation)
     return model
 
@@ -325,19 +331,36 @@ class _Importer:
         self.block.add_op(op)
         self.bind(node.output[0], op.output)
 
+    def qonnx_opset(self, node: onnx.NodeProto) -> int:
+        """The version of a QONNX op, chosen as qonnx's execute_onnx chooses it: the
+        model's opset_import for the node's domain, else qonnx's preferred opset (1)."""
+        from qonnx.util.basic import get_preferred_qonnx_opset
+
+        return self.model.get_opset_imports().get(node.domain, get_preferred_qonnx_opset())
+
     def operands(self, node: onnx.NodeProto, cls, where: str) -> list:
         names = list(node.input)
         if cls is quant.TruncOp:
-            if len(names) == 5:  # opset 1: no out_scale operand
+            # qonnx runs Trunc_v1 (5 inputs) or Trunc_v2 (6 inputs, with out_scale) by the
+            # model's opset_import of the node's domain, not by the number of inputs
+            version = self.qonnx_opset(node)
+            want = 5 if version < 2 else 6
+            if len(names) != want:
+                raise FinnError(
+                    f"{where}: Trunc of qonnx opset {version} (the model's opset_import for "
+                    f"'{node.domain}') takes {want} inputs, got {len(names)}; import "
+                    f"'{node.domain}' version {2 if len(names) == 6 else 1} for this form"
+                )
+            if want == 5:  # no out_scale operand
                 names.insert(4, "")
-            elif len(names) != 6:
-                raise FinnError(f"{where}: Trunc takes 5 (opset 1) or 6 (opset 2) inputs, got {len(names)}")
         defs = cls.get_irdl_definition().operands
         from xdsl.irdl import OptOperandDef, VarOperandDef
 
         result: list = []
         for i, (oname, odef) in enumerate(defs):
-            if isinstance(odef, VarOperandDef):
+            # OptOperandDef subclasses VarOperandDef: test it first, an optional operand
+            # in the middle (Trunc's out_scale) takes one name, not all the rest
+            if isinstance(odef, VarOperandDef) and not isinstance(odef, OptOperandDef):
                 result.append([self.operand(n) for n in names[i:] if n])
                 names = names[: i + 1]
                 break
@@ -355,7 +378,10 @@ class _Importer:
             # qonnx's own defaults for attributes the exporter left out
             from qonnx.custom_op.registry import getCustomOp
 
-            inst = getCustomOp(node)
+            try:
+                inst = getCustomOp(node, self.qonnx_opset(node))
+            except KeyError as e:  # e.g. an opset_import version qonnx has no op for
+                raise FinnError(f"{where}: qonnx has no implementation of it ({e})") from None
             for name in cls.ONNX_ATTRS:
                 if name not in values and name in inst.get_nodeattr_types():
                     values[name] = inst.get_nodeattr(name)

@@ -66,8 +66,12 @@ def test_names_and_signature(imported):
     module = imported("tfc_2w2a_ts_raw")
     fn = next(op for op in module.ops if isinstance(op, func.FuncOp))
     assert fn.sym_name.data == "main"
-    assert fn.arg_attrs.data[0].data["quant.name"].data == "global_in"
-    assert fn.res_attrs.data[0].data["quant.name"].data == "global_out"
+    # graph input/output names survive cleanup: they are the keys users feed
+    assert fn.arg_attrs.data[0].data["quant.name"].data == "onnx::Reshape_0"
+    assert fn.res_attrs.data[0].data["quant.name"].data == "65"
+    # and so do the exporter's node names
+    names = [op.node_name.data for op in fn.walk() if isinstance(op, q.MatMulOp)]
+    assert names == [f"/features.{i}/MatMul" for i in (2, 6, 10, 14)]
     assert fn.function_type.inputs.data[0].get_shape() == (1, 1, 28, 28)
     kinds = Counter(type(op).__name__ for op in fn.walk())
     assert kinds["QuantOp"] == 8 and kinds["MatMulOp"] == 4 and kinds["BatchNormOp"] == 3
