@@ -246,7 +246,12 @@ class ConstantOp(QuantOperation):
             printer.print_string(" ")
             printer.print_attr_dict(attrs)
         printer.print_string(" ")
-        printer.print_attribute(self.value)
+        limit = getattr(printer, "elide_above", None)  # see utils.printing.ElidingPrinter
+        if limit is not None and len(self.value) > limit:
+            printer.print_string("dense_resource<__elided__> : ")
+            printer.print_attribute(self.value.type)
+        else:
+            printer.print_attribute(self.value)
         if self.output.type != self.value.type:
             printer.print_string(" -> ")
             printer.print_attribute(self.output.type)

@@ -31,7 +31,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("model", help="model file: .onnx (QONNX) or .mlir at any level the interpreter knows")
     p.add_argument("--input", "-i", required=True, help=".npy (one input) or .npz (keyed by input name)")
     p.add_argument("--output", "-o", required=True, help=".npy (one output) or .npz (keyed by output name)")
-    p.add_argument("--print-ir", action="store_true", help="also print the model's IR to stdout")
+    p.add_argument(
+        "--print-ir",
+        action="store_true",
+        help="also print the model's IR to stdout (constants of more than 16 elements elided)",
+    )
     p.add_argument("--debug", action="store_true", help="show the Python traceback of an error")
     return p
 
@@ -88,7 +92,11 @@ def run(args: argparse.Namespace) -> int:
         raise FinnError(f"{args.model}: {e}") from None
     write_outputs(args.output, outputs)
     if args.print_ir:
-        print(module)
+        from finn_xdsl.utils.printing import print_elided
+
+        print(print_elided(module))
+    for name, value in outputs.items():
+        print(f"{name}: {value.dtype}{list(value.shape)} -> {args.output}", file=sys.stderr)
     return 0
 
 
