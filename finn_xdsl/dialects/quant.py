@@ -316,11 +316,13 @@ def _check_bitwidth(op: QuantOperation, name: str) -> int | None:
     return int(b)
 
 
-def _check_nonzero_scale(op: QuantOperation) -> None:
-    """Quantizers divide by `scale`; a constant zero would make every output inf/NaN."""
-    scale = constant_value(op.scale)
-    if scale is not None and (np.any(scale == 0) or not np.all(np.isfinite(scale))):
-        raise VerifyException("scale must be finite and non-zero")
+def _check_nonzero_scale(op: QuantOperation, names: Sequence[str] = ("scale",)) -> None:
+    """Quantizers divide by their scales; a constant zero would make every output inf/NaN."""
+    for name in names:
+        operand = getattr(op, name)
+        scale = None if operand is None else constant_value(operand)
+        if scale is not None and (np.any(scale == 0) or not np.all(np.isfinite(scale))):
+            raise VerifyException(f"{name} must be finite and non-zero")
 
 
 @irdl_op_definition
@@ -436,7 +438,7 @@ class TruncOp(QuantOperation):
         _check_rounding(self.rounding_mode)
         self.expect_shape(self.output, shape_of(self.x))
         _check_broadcasts_to(self, ("scale", "zeropt", "out_scale"), shape_of(self.x))
-        _check_nonzero_scale(self)
+        _check_nonzero_scale(self, ("scale", "out_scale"))
         for name in ("in_bitwidth", "out_bitwidth"):
             _check_bitwidth(self, name)
 
@@ -993,7 +995,9 @@ class PadOp(QuantOperation):
                 f"the pad value must be a scalar, got shape {list(shape_of(self.value))}"
             )
         if len(shape_of(self.output)) != len(xs):
-            raise VerifyException(f"result rank {len(shape_of(self.output))} differs from input rank {len(xs)}")
+            raise VerifyException(
+                f"result rank {len(shape_of(self.output))} differs from input rank {len(xs)}"
+            )
         pads = constant_value(self.pads)
         if pads is not None:
             n = len(xs)

@@ -7,12 +7,14 @@ verifier sees exactly what the frontend would produce (constants it can read).
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 
 import numpy as np
 import pytest
 from xdsl.dialects import func
 from xdsl.dialects.builtin import (
+    DYNAMIC_INDEX,
     DenseArrayBase,
     FloatAttr,
     IntegerAttr,
@@ -30,7 +32,13 @@ from xdsl.printer import Printer
 from xdsl.utils.exceptions import VerifyException
 
 from finn_xdsl.dialects import quant as q
+from finn_xdsl.errors import FinnError
 from finn_xdsl.tools.common import make_context
+from finn_xdsl.utils.diagnostics import verify_module
+
+
+# a `?` dimension (xDSL's marker is not -1)
+DYN = DYNAMIC_INDEX
 
 
 def t(*shape: int, elem: Attribute = f32) -> TensorType:
@@ -84,6 +92,7 @@ Operand = TensorType | np.ndarray | Quantized | None
 
 
 def _wrap(block: Block, ops: list[Operation]) -> ModuleOp:
+    """Put `ops` into `func.func @f` (arguments: the block's) inside a module."""
     for op in ops:
         block.add_op(op)
     block.add_op(func.ReturnOp())
@@ -127,6 +136,12 @@ def build_constant(array: np.ndarray, elem: Attribute | None = None,
     return op
 
 
+def place(op: q.QuantOperation) -> q.QuantOperation:
+    """An op without operands (a hand-made constant), placed in a function."""
+    _wrap(Block(), [op])
+    return op
+
+
 def module_of(op: Operation) -> ModuleOp:
     top = op
     while top.parent_op() is not None:
@@ -145,6 +160,17 @@ def fails(op: Operation, match: str) -> None:
         op.verify_()
     with pytest.raises(VerifyException):
         module_of(op).verify()
+
+
+def fails_one_line(op: Operation, match: str, node_name: str = "Node_7") -> None:
+    """verify_module reports the failure as `src: <op> '<node>': <message>`, one line."""
+    op.properties["node_name"] = StringAttr(node_name)
+    with pytest.raises(FinnError) as info:
+        verify_module(module_of(op), "m.onnx")
+    message = str(info.value)
+    assert message.startswith(f"m.onnx: {op.name} '{node_name}': "), message
+    assert re.search(match, message), message
+    assert "\n" not in message
 
 
 def to_text(op: Operation, generic: bool = False) -> str:

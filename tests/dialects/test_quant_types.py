@@ -8,7 +8,6 @@ from xdsl.dialects.builtin import (
     Float16Type,
     Float64Type,
     IntegerType,
-    Signedness,
     f16,
     f32,
     f64,
