@@ -74,6 +74,15 @@ class FinnOptMain(xDSLOptMain):
             help="show the Python traceback of an error (for bug reports)",
         )
 
+    def setup_pipeline(self):
+        try:
+            super().setup_pipeline()
+        except (ValueError, TypeError) as e:
+            from finn_xdsl.errors import FinnError
+
+            passes = ", ".join(self.available_passes)
+            raise FinnError(f"pass pipeline '{self.args.passes}': {e}; available passes: {passes}") from None
+
     def apply_passes(self, prog: ModuleOp):
         # Verify the input first so that a user's invalid IR gets a one-line message
         # naming the op; --verify-diagnostics keeps xdsl-opt's full report instead.

@@ -49,3 +49,13 @@
 // RUN: not finn-opt --debug %inputs/invalid_ir.mlir 2>&1 | filecheck %s --check-prefix=DEBUG
 // DEBUG: Traceback (most recent call last):
 // DEBUG: error: {{.*}}Inputs/invalid_ir.mlir: quant.conv 'Conv_0': group 3 must divide
+
+// An unknown pass or pass option: one line naming the pipeline and the passes there are.
+// RUN: not finn-opt -p no-such-pass %inputs/invalid_ir.mlir 2>&1 | filecheck %s --check-prefix=PASS
+// PASS-NOT: Traceback
+// PASS: error: pass pipeline 'no-such-pass': Unrecognized passes: ['no-such-pass']; available passes: canonicalize, cse, dce
+// PASS-NOT: {{.}}
+
+// RUN: not finn-opt -p 'cse{foo=1}' %inputs/invalid_ir.mlir 2>&1 | filecheck %s --check-prefix=PASS-OPT
+// PASS-OPT: error: pass pipeline 'cse{foo=1}': {{.*}}"foo"{{.*}}
+// PASS-OPT-NOT: {{.}}
