@@ -382,8 +382,11 @@ class _Importer:
                 inst = getCustomOp(node, self.qonnx_opset(node))
             except KeyError as e:  # e.g. an opset_import version qonnx has no op for
                 raise FinnError(f"{where}: qonnx has no implementation of it ({e})") from None
+            types = inst.get_nodeattr_types()
             for name in cls.ONNX_ATTRS:
-                if name not in values and name in inst.get_nodeattr_types():
+                if name not in values and name in types:
+                    if types[name][1]:  # qonnx refuses to execute the node without it
+                        raise FinnError(f"{where}: required attribute '{name}' is missing")
                     values[name] = inst.get_nodeattr(name)
         props: dict[str, Attribute] = {}
         for name, value in values.items():

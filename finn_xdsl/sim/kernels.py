@@ -4,8 +4,16 @@ Numpy kernels with QONNX/ONNX semantics, the executable definition of the `quant
 They compute in float32 in the same order of operations as the reference they must
 match bit for bit: qonnx's numpy custom ops (Quant, BipolarQuant, Trunc, MultiThreshold)
 and onnxruntime's CPU kernels for standard ops (notably BatchNormalization, which
-onnxruntime folds into one multiply-add per channel). Keep them free of IR types so that
-later levels (dataflow layers, HLS/RTL test benches) reuse them.
+onnxruntime folds into one multiply-add per channel; Gemm's fused alpha * AB + beta * C;
+Sigmoid, which is MLAS's rational approximation; Pow, which is powf from the C library
+with shortcuts for squares and cubes). Where onnxruntime uses fused multiply-adds, so do
+we (`fma`): the match is with onnxruntime on x86-64 with FMA3 (and on ARM64), the CPUs it
+is normally run on. Sums of products (MatMul, Conv, pooling) are exact, hence
+order-independent, for the quantized (k * 2^-n) values QONNX graphs carry; for arbitrary
+floats their last bit follows numpy's summation order, not MLAS's.
+
+Keep them free of IR types so that later levels (dataflow layers, HLS/RTL test benches)
+reuse them.
 """
 
 from __future__ import annotations
@@ -106,15 +114,37 @@ def multithreshold(x, thresholds, channel_axis: int, out_scale: float, out_bias:
 # ----------------------------------------------------------------------------- linear algebra
 
 
+def fma(a, b, c) -> np.ndarray:
+    """float32 fused multiply-add a * b + c with a single rounding (as FMA3/NEON do).
+
+    The product of two float32 is exact in float64; the float64 sum is made
+    round-to-odd (an inexact sum with an even last bit moves one ulp towards the exact
+    value), which makes the final rounding to float32 correct.
+    """
+    p = np.asarray(a, F32).astype(np.float64) * np.asarray(b, F32).astype(np.float64)
+    c = np.asarray(c, F32).astype(np.float64)
+    s = p + c
+    with np.errstate(invalid="ignore"):
+        t = s - p
+        err = (p - (s - t)) + (c - t)  # TwoSum: s + err == p + c exactly
+        inexact = (err != 0) & np.isfinite(s) & ((np.asarray(s).view(np.int64) & 1) == 0)
+    s = np.where(inexact, np.nextafter(s, np.where(err > 0, np.inf, -np.inf)), s)
+    with np.errstate(over="ignore"):
+        return np.asarray(s).astype(F32)
+
+
 def gemm(a, b, c, alpha: float, beta: float, trans_a: bool, trans_b: bool) -> np.ndarray:
+    """ONNX Gemm as onnxruntime computes it: Y = beta * C first (C ignored when beta is
+    0), then MLAS sgemm accumulates with one fused multiply-add Y = alpha * AB + Y."""
     a = a.T if trans_a else a
     b = b.T if trans_b else b
     y = np.matmul(a, b)
-    if alpha != 1.0:
-        y = y * F32(alpha)
-    if c is not None:
-        y = y + (c * F32(beta) if beta != 1.0 else c)
-    return y.astype(a.dtype, copy=False)
+    if c is None or beta == 0.0:
+        return (y * F32(alpha) if alpha != 1.0 else y).astype(a.dtype, copy=False)
+    bias = np.broadcast_to(c * F32(beta) if beta != 1.0 else c, y.shape)
+    if alpha == 1.0:
+        return (y + bias).astype(a.dtype, copy=False)
+    return fma(y, F32(alpha), bias)
 
 
 def _windows(x: np.ndarray, kernel, strides, dilations, pads, fill, extra_end=None) -> np.ndarray:
@@ -159,6 +189,106 @@ def batch_norm(x, scale, bias, mean, var, epsilon: float) -> np.ndarray:
     new_bias = bias - mean * new_scale
     shape = (-1,) + (1,) * (x.ndim - 2)
     return (x * new_scale.reshape(shape) + new_bias.reshape(shape)).astype(x.dtype, copy=False)
+
+
+# ----------------------------------------------------------------------------- elementwise
+
+# MLAS's logistic approximation (onnxruntime's Sigmoid): Eigen's rational polynomial
+_LOGISTIC = {
+    k: F32(v)
+    for k, v in {
+        "lower": -18.0, "upper": 18.0,
+        "a9": 4.37031012579801e-11, "a7": 1.15627324459942e-07, "a5": 6.08574864600143e-05,
+        "a3": 8.51377133304701e-03, "a1": 2.48287947061529e-01,
+        "b10": 6.10247389755681e-13, "b8": 5.76102136993427e-09, "b6": 6.29106785017040e-06,
+        "b4": 1.70198817374094e-03, "b2": 1.16817656904453e-01, "b0": 9.93151921023180e-01,
+    }.items()
+}
+
+
+def sigmoid(x) -> np.ndarray:
+    """Sigmoid as onnxruntime's MLAS kernel computes it on x86-64 with FMA3 (not 1/(1+e^-x):
+    that differs by hundreds of ulp for large |x|)."""
+    c = _LOGISTIC
+    x = np.minimum(np.maximum(np.asarray(x, F32), c["lower"]), c["upper"])
+    x2 = x * x
+    p = fma(x2, c["a9"], c["a7"])
+    for name in ("a5", "a3", "a1"):
+        p = fma(p, x2, c[name])
+    p = x * p
+    q = fma(x2, c["b10"], c["b8"])
+    for name in ("b6", "b4", "b2", "b0"):
+        q = fma(q, x2, c[name])
+    return np.maximum(p / q + F32(0.5), F32(0)).astype(F32, copy=False)
+
+
+def relu(x) -> np.ndarray:
+    """max(x, 0) as onnxruntime computes it: -0.0 and NaN pass through unchanged."""
+    return np.where(x < 0, np.zeros((), x.dtype), x)
+
+
+def _load_powf():
+    """The C library's powf, which onnxruntime's Pow calls (numpy's float32 power is a
+    different, less accurate SIMD routine). None when it cannot be loaded."""
+    try:
+        import ctypes
+        import ctypes.util
+
+        lib = ctypes.CDLL(ctypes.util.find_library("m") or "libm.so.6")
+        fn = lib.powf
+        fn.restype = ctypes.c_float
+        fn.argtypes = [ctypes.c_float, ctypes.c_float]
+        return np.frompyfunc(fn, 2, 1)
+    except (OSError, AttributeError, TypeError):
+        return None
+
+
+_powf = _load_powf()
+
+
+def _innermost_broadcast(xs: Sequence[int], ys: Sequence[int]) -> int | None:
+    """Which input onnxruntime's broadcaster treats as a scalar per inner span: 0, 1 or None.
+
+    Trailing axes where both inputs have extent 1 do not count; on the first other axis
+    from the end, an input of extent 1 is broadcast. If every axis is 1, input 0 is.
+    """
+    rank = max(len(xs), len(ys))
+    xs = (1,) * (rank - len(xs)) + tuple(xs)
+    ys = (1,) * (rank - len(ys)) + tuple(ys)
+    for a in reversed(range(rank)):
+        if xs[a] == 1 and ys[a] == 1:
+            continue
+        if xs[a] == 1:
+            return 0
+        if ys[a] == 1:
+            return 1
+        return None
+    return 0
+
+
+def power(x, y) -> np.ndarray:
+    """ONNX Pow as onnxruntime computes it for a float32 base: x*x and x*x*x when the
+    exponent is a broadcast 2 or 3, else std::pow, which is powf for a float32 exponent
+    and double pow rounded to float32 for an integer or double one."""
+    x, y = np.asarray(x), np.asarray(y)
+    if x.dtype != F32:
+        return np.power(x, y).astype(x.dtype)
+    if _innermost_broadcast(x.shape, y.shape) == 1:
+        out_shape = shp.broadcast(x.shape, y.shape)
+        e = np.broadcast_to(y, out_shape)
+        xb = np.broadcast_to(x, out_shape)
+        sq = xb * xb
+        general = _pow_general(xb, e)
+        return np.where(e == 2, sq, np.where(e == 3, sq * xb, general)).astype(F32)
+    return _pow_general(x, y)
+
+
+def _pow_general(x, y) -> np.ndarray:
+    if y.dtype == F32 and _powf is not None:
+        with np.errstate(all="ignore"):
+            return np.asarray(_powf(x, y), dtype=F32).reshape(np.broadcast_shapes(x.shape, y.shape))
+    with np.errstate(all="ignore"):
+        return np.power(x.astype(np.float64), y.astype(np.float64)).astype(F32)
 
 
 # ----------------------------------------------------------------------------- pooling

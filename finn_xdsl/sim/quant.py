@@ -98,9 +98,9 @@ class QuantFunctions(InterpreterFunctions):
     run_sub = impl(q.SubOp)(_elementwise(np.subtract))
     run_mul = impl(q.MulOp)(_elementwise(np.multiply))
     run_div = impl(q.DivOp)(_elementwise(np.divide))
-    run_pow = impl(q.PowOp)(_elementwise(np.power))
-    run_relu = impl(q.ReluOp)(_elementwise(lambda x: np.maximum(x, 0).astype(x.dtype)))
-    run_sigmoid = impl(q.SigmoidOp)(_elementwise(lambda x: 1 / (1 + np.exp(-x))))
+    run_pow = impl(q.PowOp)(_elementwise(k.power))
+    run_relu = impl(q.ReluOp)(_elementwise(k.relu))
+    run_sigmoid = impl(q.SigmoidOp)(_elementwise(k.sigmoid))
     run_sqrt = impl(q.SqrtOp)(_elementwise(np.sqrt))
     run_identity = impl(q.IdentityOp)(_elementwise(np.copy))
 
