@@ -67,37 +67,46 @@ def load_module(path: str, ctx: Context | None = None) -> ModuleOp:
     return module
 
 
-def run_tool(main: Callable[[], int | None], debug: bool) -> int:
-    """Run a tool's body; user errors become one line on stderr and exit code 1.
+def user_error_message(e: BaseException) -> str | None:
+    """The one-line message for an error caused by the user's input, else None."""
+    match e:
+        case FinnError():
+            return str(e)
+        case ParseError():
+            return parse_error_message(e)
+        case DiagnosticException():
+            text = " ".join(str(e).split())
+            return text if len(text) < 400 else _short(e)
+        case OSError():
+            where = f"{e.filename}: " if e.filename else ""
+            return f"{where}{e.strerror or e}"
+    return None
 
-    With `debug`, the traceback is shown as well, for bug reports.
+
+def run_tool(main: Callable[[], int | None], debug: bool) -> int:
+    """Run a tool's body; every error becomes one line on stderr and a non-zero exit.
+
+    User errors exit with 1. Anything else is a bug in finn-xdsl: it exits with 2 and
+    asks for a report. `debug` adds the traceback, for bug reports.
     """
     try:
         return main() or 0
-    except FinnError as e:
-        if debug:
-            traceback.print_exc()
-        print(f"error: {e}", file=sys.stderr)
-        return 1
-    except ParseError as e:
-        if debug:
-            traceback.print_exc()
-        print(f"error: {parse_error_message(e)}", file=sys.stderr)
-        return 1
-    except DiagnosticException as e:
-        if debug:
-            traceback.print_exc()
-        print(f"error: {' '.join(str(e).split()) if len(str(e)) < 400 else _short(e)}", file=sys.stderr)
-        return 1
-    except OSError as e:
-        if debug:
-            traceback.print_exc()
-        where = f"{e.filename}: " if e.filename else ""
-        print(f"error: {where}{e.strerror or e}", file=sys.stderr)
-        return 1
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130
+    except Exception as e:
+        if debug:
+            traceback.print_exc()
+        message = user_error_message(e)
+        if message is not None:
+            print(f"error: {message}", file=sys.stderr)
+            return 1
+        print(
+            f"error: internal error in finn-xdsl ({type(e).__name__}: {' '.join(str(e).split())}); "
+            "rerun with --debug and report the traceback",
+            file=sys.stderr,
+        )
+        return 2
 
 
 def _short(e: Exception) -> str:
