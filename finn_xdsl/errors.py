@@ -17,3 +17,15 @@ class FinnError(Exception):
     @property
     def message(self) -> str:
         return str(self)
+
+
+class LoweringError(FinnError):
+    """A node a pass cannot lower: which pass, which op and node, and why.
+
+    e.g. `lower-conv: quant.conv 'Conv_3': group 2 convolutions do not lower to mvau yet`.
+    """
+
+    def __init__(self, pass_name: str, op, why: str):
+        node_name = op.properties.get("node_name") if hasattr(op, "properties") else None
+        where = f"{op.name} '{node_name.data}'" if node_name is not None else op.name
+        super().__init__(f"{pass_name}: {where}: {why}")
