@@ -32,9 +32,11 @@ from xdsl.irdl import (
     opt_prop_def,
     prop_def,
     result_def,
+    traits_def,
 )
 from xdsl.parser import Parser
 from xdsl.printer import Printer
+from xdsl.traits import Pure
 from xdsl.utils.exceptions import VerifyException
 
 from finn_xdsl.dialects import quant_types as qt
@@ -105,6 +107,9 @@ class QuantOperation(IRDLOperation):
     KEEPS_DTYPE: ClassVar[bool] = False
 
     node_name = opt_prop_def(StringAttr)
+
+    # no side effects: dead ops are removed by the greedy driver and `dce`
+    traits = traits_def(Pure())
 
     irdl_options = (ParsePropInAttrDict(),)
     assembly_format = "operands attr-dict `:` functional-type(operands, results)"

@@ -64,19 +64,27 @@ def rounding(mode: str) -> Callable[[np.ndarray], np.ndarray]:
     raise ValueError(f"unknown rounding mode {mode}")
 
 
-def quant(x, scale, zeropt, bitwidth, signed: bool, narrow: bool, mode: str) -> np.ndarray:
-    """QONNX Quant (IntQuant)."""
+def quant_levels(x, scale, zeropt, bitwidth, signed: bool, narrow: bool, mode: str) -> np.ndarray:
+    """The integer level round(clamp(x / scale + zeropt)) of QONNX Quant, in float32.
+
+    Separate from `quant` so that passes can find the exact float32 thresholds at which
+    the level changes (qonnx-to-thresholds) with the very arithmetic the reference uses.
+    """
     y = x / scale + zeropt
     bits = bitwidth.reshape(-1)[0]
     if bits == 1 and signed:
         # QONNX treats a 1-bit signed quantizer as bipolar
-        y = np.where(y >= 0, F32(1), F32(-1)).astype(y.dtype)
-    else:
-        lo = np.asarray(min_int(signed, narrow, bits), dtype=y.dtype)
-        hi = np.asarray(max_int(signed, narrow, bits), dtype=y.dtype)
-        y = np.where(y > hi, hi, y)
-        y = np.where(y < lo, lo, y)
-        y = rounding(mode)(y)
+        return np.where(y >= 0, F32(1), F32(-1)).astype(y.dtype)
+    lo = np.asarray(min_int(signed, narrow, bits), dtype=y.dtype)
+    hi = np.asarray(max_int(signed, narrow, bits), dtype=y.dtype)
+    y = np.where(y > hi, hi, y)
+    y = np.where(y < lo, lo, y)
+    return rounding(mode)(y)
+
+
+def quant(x, scale, zeropt, bitwidth, signed: bool, narrow: bool, mode: str) -> np.ndarray:
+    """QONNX Quant (IntQuant)."""
+    y = quant_levels(x, scale, zeropt, bitwidth, signed, narrow, mode)
     return ((y - zeropt) * scale).astype(F32, copy=False)
 
 
