@@ -86,3 +86,14 @@ def acc_type(lhs: SSAValue, rhs: SSAValue, fallback: Attribute) -> Attribute:
     if is_integer_type(q.elem_of(lhs)) and is_integer_type(q.elem_of(rhs)):
         return IntegerType(32, Signedness.SIGNED)
     return fallback
+
+
+def rebuild(op: Operation, operands, result_types=None) -> Operation:
+    """A new op of op's class and properties with other operands (and result types)."""
+    types = [r.type for r in op.results] if result_types is None else result_types
+    return type(op).create(
+        operands=list(operands),
+        result_types=list(types),
+        properties=dict(op.properties),
+        attributes=dict(op.attributes),
+    )
