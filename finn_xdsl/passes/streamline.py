@@ -266,7 +266,10 @@ def _negated_producer(value: SSAValue, negate: np.ndarray, axis: int) -> list[Op
         if axis != 1:
             return None
         w = w * np.where(negate, -1, 1).astype(w.dtype).reshape((-1,) + (1,) * (w.ndim - 1))
-    wconst = ru.constant(np.ascontiguousarray(w, np.float32), ru.values_type(w), ru.node_name(op.operands[1].owner))
+    elem = q.elem_of(op.operands[1])
+    if not qt.contains(elem, w):  # e.g. -(-2) = 2 leaves si2
+        elem = ru.values_type(w)
+    wconst = ru.constant(np.ascontiguousarray(w, np.float32), elem, ru.node_name(op.operands[1].owner))
     operands = list(op.operands)
     operands[1] = wconst.output
     return [wconst, ru.rebuild(op, operands)]
