@@ -124,9 +124,17 @@ def _convert(op: Operation, conv: _Converter, fused: set[Operation]) -> list[tup
             raise _Skip("streaming_maxpool needs kernel == stride and no padding")
         if not _int_tensor(op.x):
             raise _Skip(f"its input is {q.elem_of(op.x)}, not an integer tensor")
-        layer = df.StreamingMaxPoolOp(conv.stream(op.x), tuple(kernel), node_name=conv.name(df.StreamingMaxPoolOp),
+        x = conv.stream(op.x)
+        channels = q.shape_of(op.x)[-1]
+        two_d = kernel[0] > 1 and kernel[1] > 1
+        if two_d:  # FINN's 2D StreamingMaxPool takes whole pixels: widen, then narrow back
+            x = conv.add(df.DWCOp(x, channels, node_name=conv.name(df.DWCOp)))
+        layer = df.StreamingMaxPoolOp(x, tuple(kernel), node_name=conv.name(df.StreamingMaxPoolOp),
                                       ceil_mode=bool(op.ceil_mode.value.data))
-        return [(op.output, conv.add(layer))]
+        y = conv.add(layer)
+        if two_d:
+            y = conv.add(df.DWCOp(y, 1, node_name=conv.name(df.DWCOp)))
+        return [(op.output, y)]
     if isinstance(op, q.TopKOp):
         return _convert_topk(op, conv)
     raise _Skip("no streaming layer implements it")
