@@ -18,7 +18,9 @@ from xdsl.interpreters.func import FuncFunctions
 
 from finn_xdsl.dialects import quant_types as qt
 from finn_xdsl.errors import FinnError
+from finn_xdsl.sim.dataflow import DataflowFunctions
 from finn_xdsl.sim.quant import QuantFunctions
+from finn_xdsl.sim.quant_layout import QuantLayoutFunctions
 
 NAME_ATTR = "quant.name"
 ENTRY = "main"
@@ -50,12 +52,16 @@ def output_names(module: ModuleOp) -> list[str]:
 
 
 def execute(
-    module: ModuleOp, inputs: Mapping[str, np.ndarray] | Sequence[np.ndarray]
+    module: ModuleOp,
+    inputs: Mapping[str, np.ndarray] | Sequence[np.ndarray],
+    listener: Interpreter.Listener | None = None,
 ) -> dict[str, np.ndarray]:
     """Execute `@main` and return its results by output name.
 
     `inputs` is a dict keyed by graph input name, or a list in argument order. Shapes must
-    match exactly; values are converted to the storage dtype of each argument.
+    match exactly; values are converted to the storage dtype of each argument. A
+    `listener` sees every op executed with its results (e.g. to compare intermediate
+    tensors between IR levels).
     """
     fn = entry_function(module)
     names = input_names(module)
@@ -86,5 +92,9 @@ def execute(
     interpreter = Interpreter(module)
     interpreter.register_implementations(FuncFunctions())
     interpreter.register_implementations(QuantFunctions())
+    interpreter.register_implementations(DataflowFunctions())
+    interpreter.register_implementations(QuantLayoutFunctions())
+    if listener is not None:
+        interpreter.listeners = (*interpreter.listeners, listener)
     results = interpreter.call_op(fn, tuple(args))
     return dict(zip(output_names(module), results))
