@@ -14,6 +14,12 @@ def get_quant() -> Dialect:
     return Quant
 
 
+def get_dataflow() -> Dialect:
+    from finn_xdsl.dialects.dataflow import Dataflow
+
+    return Dataflow
+
+
 def get_all_dialects() -> dict[str, Callable[[], Dialect]]:
     """Name -> factory of every dialect finn-xdsl defines."""
-    return {"quant": get_quant}
+    return {"quant": get_quant, "dataflow": get_dataflow}

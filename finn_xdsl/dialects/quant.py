@@ -46,6 +46,7 @@ from finn_xdsl.dialects.quant_nn_ops import (
     SqrtOp,
     SubOp,
 )
+from finn_xdsl.dialects.quant_layout_ops import Im2ColOp, MaxPoolNHWCOp
 from finn_xdsl.dialects.quant_qonnx_ops import (
     BipolarQuantOp,
     MultiThresholdOp,
@@ -92,6 +93,9 @@ OPS: tuple[type[QuantOperation], ...] = (
     PadOp,
     TopKOp,
     ArgMaxOp,
+    # channels-last ops of lower-conv (qonnx custom ops)
+    Im2ColOp,
+    MaxPoolNHWCOp,
 )
 
 # ONNX op type -> op class, for the frontend and its "supported ops" message.
