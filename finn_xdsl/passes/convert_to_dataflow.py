@@ -241,7 +241,7 @@ class ConvertToDataflowPass(ModulePass):
             if _candidate(op) and _starts_run(op):
                 run.append(op)
             elif self.strict and isinstance(op, _MUST):
-                raise LoweringError(PASS, op, "no streaming layer implements it; run lower-conv first")
+                raise LoweringError(PASS, op, _reason(op))
         if run:
             partitions = self._emit(run, counters, partitions)
         return partitions
@@ -301,6 +301,17 @@ class ConvertToDataflowPass(ModulePass):
             op.detach()
             op.erase(safe_erase=False)
         return partitions + 1
+
+
+def _reason(op: Operation) -> str:
+    """Why an op that must be hardware was not converted."""
+    if isinstance(op, q.ConvOp | q.MaxPoolOp):
+        return "NCHW convolutions and pools have no streaming layer; run lower-conv first"
+    try:
+        _convert(op, _Converter(Block()), set())
+    except _Skip as why:
+        return str(why)
+    return f"its input {q.elem_of(op.operands[0])} does not come from an integer producer"
 
 
 def _region(block: Block):

@@ -68,11 +68,26 @@ class FinnOptMain(xDSLOptMain):
     def register_all_arguments(self, arg_parser: argparse.ArgumentParser):
         super().register_all_arguments(arg_parser)
         arg_parser.add_argument(
+            "--elide-constants",
+            type=int,
+            default=None,
+            metavar="N",
+            help="print dense attributes of more than N elements as dense_resource<__elided__> "
+            "(readable, not parseable back; as mlir-opt's --mlir-elide-elementsattrs-if-larger)",
+        )
+        arg_parser.add_argument(
             "--debug",
             default=False,
             action="store_true",
             help="show the Python traceback of an error (for bug reports)",
         )
+
+    def output_resulting_program(self, prog: ModuleOp) -> str:
+        if self.args.elide_constants is None or self.args.target != "mlir":
+            return super().output_resulting_program(prog)
+        from finn_xdsl.utils.printing import print_elided
+
+        return print_elided(prog, self.args.elide_constants) + "\n"
 
     def setup_pipeline(self):
         try:
