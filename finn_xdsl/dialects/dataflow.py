@@ -29,6 +29,7 @@ from finn_xdsl.dialects.dataflow_base import (  # noqa: F401  (the dialect's pub
     dense_ints,
     dense_to_numpy,
     from_attr,
+    stream_of,
     to_attr,
 )
 from finn_xdsl.dialects.dataflow_compute import (

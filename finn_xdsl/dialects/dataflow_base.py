@@ -13,7 +13,6 @@ from typing import Any, ClassVar
 
 import numpy as np
 from xdsl.dialects.builtin import (
-    BoolAttr,
     BytesAttr,
     DenseArrayBase,
     DenseIntOrFPElementsAttr,
@@ -34,6 +33,11 @@ from finn_xdsl.dialects.dataflow_types import StreamType
 IMPLS = ("", "hls", "rtl")
 MEM_MODES = ("internal_embedded", "internal_decoupled", "external")
 RAM_STYLES = ("auto", "block", "distributed", "ultra")
+
+# property defaults shared by the layers
+ONE = IntegerAttr(1, i64)
+ZERO = IntegerAttr(0, i64)
+FALSE = IntegerAttr.from_bool(False)
 
 # ----------------------------------------------------------------------------- properties
 
@@ -84,9 +88,8 @@ def dense_ints(array: np.ndarray, width: int | None = None) -> DenseIntOrFPEleme
     (thresholds are always i64). Raises ValueError for non-integral values.
     """
     array = np.asarray(array)
-    if array.dtype.kind == "f":
-        if not np.all(np.isfinite(array)) or not np.all(array == np.round(array)):
-            raise ValueError("dense integer attributes need integral values")
+    if array.dtype.kind == "f" and not (np.all(np.isfinite(array)) and np.all(array == np.round(array))):
+        raise ValueError("dense integer attributes need integral values")
     values = array.astype(np.int64)
     if width is None:
         info = np.iinfo(np.int32)
@@ -109,6 +112,14 @@ def dense_to_numpy(attr: DenseIntOrFPElementsAttr) -> np.ndarray:
     if flat.size == 1 and math.prod(shape) != 1:
         return np.full(shape, flat[0], dtype=np.int64)
     return flat.reshape(shape)
+
+
+def stream_of(value: SSAValue | Operation) -> StreamType:
+    """The stream type of a value (builders take the op or the value)."""
+    v = SSAValue.get(value)
+    if not isinstance(v.type, StreamType):
+        raise TypeError(f"expected a !dataflow.stream value, got {v.type}")
+    return v.type
 
 
 # ----------------------------------------------------------------------------- checks
@@ -162,8 +173,12 @@ def check_threshold_levels(steps: int, act_val: int, out: Attribute) -> None:
     check_range_fits(f"outputs {act_val} + (0..{steps}) =", act_val, act_val + steps, out)
 
 
-def value_range(elem: Attribute) -> tuple[int, int]:
-    return qt.value_range(elem)
+def checked_dense(attr: DenseIntOrFPElementsAttr, what: str) -> np.ndarray:
+    """`dense_to_numpy` for verifiers: a non-integer storage type is a verification error."""
+    try:
+        return dense_to_numpy(attr)
+    except ValueError as e:
+        raise VerifyException(f"{what}: {e}") from None
 
 
 # ----------------------------------------------------------------------------- base class

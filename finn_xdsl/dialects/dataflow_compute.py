@@ -22,27 +22,22 @@ from xdsl.utils.exceptions import VerifyException
 
 from finn_xdsl.dialects import quant_types as qt
 from finn_xdsl.dialects.dataflow_base import (
+    FALSE,
     MEM_MODES,
+    ONE,
     RAM_STYLES,
+    ZERO,
     DataflowOperation,
     check_fold,
     check_range_fits,
     check_threshold_levels,
     check_thresholds,
+    checked_dense,
     dense_ints,
     dense_to_numpy,
+    stream_of,
 )
 from finn_xdsl.dialects.dataflow_types import StreamType
-
-_ONE = IntegerAttr(1, 64)
-_ZERO = IntegerAttr(0, 64)
-_FALSE = IntegerAttr.from_bool(False)
-
-
-def _stream_of(value: SSAValue | Operation) -> StreamType:
-    v = SSAValue.get(value)
-    assert isinstance(v.type, StreamType), f"expected a !dataflow.stream, got {v.type}"
-    return v.type
 
 
 def _threshold_attr(thresholds: np.ndarray | None) -> DenseIntOrFPElementsAttr | None:
@@ -80,15 +75,15 @@ class MVAUOp(DataflowOperation):
     weights = prop_def(DenseIntOrFPElementsAttr)
     weight_type = prop_def(TypeAttribute)
     thresholds = opt_prop_def(DenseIntOrFPElementsAttr)
-    act_val = prop_def(IntegerAttr[I64], _ZERO)
-    binary_xnor = prop_def(BoolAttr, _FALSE)
-    pe = prop_def(IntegerAttr[I64], _ONE)
-    simd = prop_def(IntegerAttr[I64], _ONE)
+    act_val = prop_def(IntegerAttr[I64], ZERO)
+    binary_xnor = prop_def(BoolAttr, FALSE)
+    pe = prop_def(IntegerAttr[I64], ONE)
+    simd = prop_def(IntegerAttr[I64], ONE)
     mem_mode = prop_def(StringAttr, StringAttr("internal_decoupled"))
     ram_style = prop_def(StringAttr, StringAttr("auto"))
     ram_style_thresholds = prop_def(StringAttr, StringAttr("auto"))
     res_type = prop_def(StringAttr, StringAttr("auto"))
-    runtime_writeable_weights = prop_def(BoolAttr, _FALSE)
+    runtime_writeable_weights = prop_def(BoolAttr, FALSE)
 
     def __init__(
         self,
@@ -104,7 +99,7 @@ class MVAUOp(DataflowOperation):
         **props,
     ):
         """Result: (..., MH) of `output_elem` with `pe` lanes; `simd` defaults to the input lanes."""
-        x = _stream_of(input)
+        x = stream_of(input)
         mh = int(np.shape(weights)[1])
         out = StreamType.of((*x.shape[:-1], mh), output_elem, pe)
         super().__init__(
@@ -157,18 +152,15 @@ class MVAUOp(DataflowOperation):
         if xnor and not (isinstance(x.element_type, qt.BipolarType)
                          and isinstance(self.weight_type, qt.BipolarType)):
             raise VerifyException("binary_xnor needs a bipolar input and bipolar weights")
-        t = self.threshold_values()
-        if t is None:
+        if self.thresholds is None:
             self._check_accumulator(w, x.element_type, y.element_type, xnor)
             return
+        t = checked_dense(self.thresholds, "thresholds")
         check_thresholds(t, mh)
         check_threshold_levels(t.shape[1], self.value_of("act_val"), y.element_type)
 
     def _checked_weights(self) -> np.ndarray:
-        try:
-            w = self.weight_values()
-        except ValueError as e:
-            raise VerifyException(f"weights: {e}") from None
+        w = checked_dense(self.weights, "weights")
         if not qt.is_quantized(self.weight_type):
             raise VerifyException(f"weight_type must be a quantized type, got {self.weight_type}")
         if not qt.contains(self.weight_type, w):
@@ -207,11 +199,11 @@ class ThresholdingOp(DataflowOperation):
     output = result_def(StreamType)
 
     thresholds = prop_def(DenseIntOrFPElementsAttr)
-    act_val = prop_def(IntegerAttr[I64], _ZERO)
-    pe = prop_def(IntegerAttr[I64], _ONE)
+    act_val = prop_def(IntegerAttr[I64], ZERO)
+    pe = prop_def(IntegerAttr[I64], ONE)
     mem_mode = prop_def(StringAttr, StringAttr("internal_decoupled"))
     ram_style = prop_def(StringAttr, StringAttr("distributed"))
-    runtime_writeable_weights = prop_def(BoolAttr, _FALSE)
+    runtime_writeable_weights = prop_def(BoolAttr, FALSE)
 
     def __init__(
         self,
@@ -224,7 +216,7 @@ class ThresholdingOp(DataflowOperation):
         **props,
     ):
         """Result: the input shape in `output_elem`; `pe` defaults to the input lanes."""
-        x = _stream_of(input)
+        x = stream_of(input)
         pe = x.num_lanes if pe is None else pe
         out = StreamType.of(x.shape, output_elem, pe)
         super().__init__([input], [out], node_name, thresholds=_threshold_attr(thresholds), pe=pe, **props)
@@ -242,7 +234,7 @@ class ThresholdingOp(DataflowOperation):
         self.expect_shape(0, x.shape)
         self.expect_lanes(self.input, "input", "PE", pe)
         self.expect_lanes(self.output, "output", "PE", pe)
-        t = self.threshold_values()
+        t = checked_dense(self.thresholds, "thresholds")
         check_thresholds(t, x.channels)
         check_threshold_levels(t.shape[1], self.value_of("act_val"), self.out_type().element_type)
 
@@ -272,7 +264,7 @@ class ChannelwiseOp(DataflowOperation):
 
     func = prop_def(StringAttr)
     params = prop_def(DenseIntOrFPElementsAttr)
-    pe = prop_def(IntegerAttr[I64], _ONE)
+    pe = prop_def(IntegerAttr[I64], ONE)
     ram_style = prop_def(StringAttr, StringAttr("distributed"))
 
     def __init__(
@@ -286,7 +278,7 @@ class ChannelwiseOp(DataflowOperation):
         pe: int | None = None,
         **props,
     ):
-        x = _stream_of(input)
+        x = stream_of(input)
         pe = x.num_lanes if pe is None else pe
         out = StreamType.of(x.shape, output_elem, pe)
         super().__init__([input], [out], node_name, func=func, params=dense_ints(params, width=64), pe=pe, **props)
@@ -304,7 +296,7 @@ class ChannelwiseOp(DataflowOperation):
         self.expect_shape(0, x.shape)
         self.expect_lanes(self.input, "input", "PE", pe)
         self.expect_lanes(self.output, "output", "PE", pe)
-        p = self.param_values()
+        p = checked_dense(self.params, "params")
         if p.ndim != 1 or p.shape[0] not in (1, x.channels):
             raise VerifyException(f"params must have shape ({x.channels},) or (1,), got {list(p.shape)}")
         lo, hi = qt.value_range(x.element_type)

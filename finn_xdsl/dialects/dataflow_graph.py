@@ -129,9 +129,15 @@ class PartitionOp(IRDLOperation):
                 raise VerifyException(
                     f"body argument {i} must be a !dataflow.stream of {v.type}, got {arg.type}"
                 )
+        names: set[str] = set()
         for op in block.ops:
             if not isinstance(op, DataflowOperation | YieldOp):
                 raise VerifyException(f"only dataflow layers may appear in a partition, found {op.name}")
+            # reports and folding configs are keyed by layer name
+            if isinstance(op, DataflowOperation):
+                if op.display_name in names:
+                    raise VerifyException(f"two layers are named '{op.display_name}'")
+                names.add(op.display_name)
         last = block.last_op
         if not isinstance(last, YieldOp):
             raise VerifyException("the body must end with dataflow.yield")

@@ -15,23 +15,19 @@ from xdsl.utils.exceptions import VerifyException
 
 from finn_xdsl.dialects import quant_types as qt
 from finn_xdsl.dialects.dataflow_base import (
+    FALSE,
+    ONE,
     RAM_STYLES,
+    ZERO,
     DataflowOperation,
     check_fold,
     check_range_fits,
+    stream_of,
 )
 from finn_xdsl.dialects.dataflow_types import StreamType
 
-_ONE = IntegerAttr(1, 64)
-_ZERO = IntegerAttr(0, 64)
-_FALSE = IntegerAttr.from_bool(False)
 _ONES2 = DenseArrayBase.from_list(i64, [1, 1])
 
-
-def _stream_of(value: SSAValue | Operation) -> StreamType:
-    v = SSAValue.get(value)
-    assert isinstance(v.type, StreamType), f"expected a !dataflow.stream, got {v.type}"
-    return v.type
 
 
 def _pair(op: DataflowOperation, prop: str, minimum: int) -> tuple[int, int]:
@@ -75,9 +71,9 @@ class SWGOp(DataflowOperation):
     kernel = prop_def(DenseArrayBase)
     stride = prop_def(DenseArrayBase, _ONES2)
     dilation = prop_def(DenseArrayBase, _ONES2)
-    simd = prop_def(IntegerAttr[I64], _ONE)
-    depthwise = prop_def(BoolAttr, _FALSE)
-    parallel_window = prop_def(BoolAttr, _FALSE)
+    simd = prop_def(IntegerAttr[I64], ONE)
+    depthwise = prop_def(BoolAttr, FALSE)
+    parallel_window = prop_def(BoolAttr, FALSE)
     ram_style = prop_def(StringAttr, StringAttr("distributed"))
 
     def __init__(
@@ -93,7 +89,7 @@ class SWGOp(DataflowOperation):
         **props,
     ):
         """Result shape from the window; `simd` defaults to the input lanes."""
-        x = _stream_of(input)
+        x = stream_of(input)
         simd = x.num_lanes if simd is None else simd
         _, ih, iw, c = x.shape
         (kh, kw), (sh, sw), (dh, dw) = kernel, stride, dilation
@@ -196,12 +192,12 @@ class FMPaddingOp(DataflowOperation):
     output = result_def(StreamType)
 
     padding = prop_def(DenseArrayBase)
-    pad_value = prop_def(IntegerAttr[I64], _ZERO)
-    simd = prop_def(IntegerAttr[I64], _ONE)
+    pad_value = prop_def(IntegerAttr[I64], ZERO)
+    simd = prop_def(IntegerAttr[I64], ONE)
 
     def __init__(self, input: SSAValue | Operation, padding: tuple[int, int, int, int], *,
                  node_name: str, simd: int | None = None, **props):
-        x = _stream_of(input)
+        x = stream_of(input)
         simd = x.num_lanes if simd is None else simd
         n, h, w, c = x.shape
         pt, pl, pb, pr = padding
@@ -251,12 +247,12 @@ class StreamingMaxPoolOp(DataflowOperation):
     output = result_def(StreamType)
 
     kernel = prop_def(DenseArrayBase)
-    ceil_mode = prop_def(BoolAttr, _FALSE)
-    pe = prop_def(IntegerAttr[I64], _ONE)
+    ceil_mode = prop_def(BoolAttr, FALSE)
+    pe = prop_def(IntegerAttr[I64], ONE)
 
     def __init__(self, input: SSAValue | Operation, kernel: tuple[int, int], *, node_name: str,
                  ceil_mode: bool = False, pe: int | None = None, **props):
-        x = _stream_of(input)
+        x = stream_of(input)
         pe = x.num_lanes if pe is None else pe
         n, h, w, c = x.shape
         out = StreamType.of((n, *pool_output_dims((h, w), kernel, ceil_mode), c), x.element_type, pe)
@@ -321,11 +317,11 @@ class GlobalAccPoolOp(DataflowOperation):
     input = operand_def(StreamType)
     output = result_def(StreamType)
 
-    pe = prop_def(IntegerAttr[I64], _ONE)
+    pe = prop_def(IntegerAttr[I64], ONE)
 
     def __init__(self, input: SSAValue | Operation, output_elem: Attribute, *, node_name: str,
                  pe: int | None = None, **props):
-        x = _stream_of(input)
+        x = stream_of(input)
         pe = x.num_lanes if pe is None else pe
         out = StreamType.of((x.shape[0], 1, 1, x.shape[-1]), output_elem, pe)
         super().__init__([input], [out], node_name, pe=pe, **props)
@@ -365,12 +361,12 @@ class LabelSelectOp(DataflowOperation):
     input = operand_def(StreamType)
     output = result_def(StreamType)
 
-    k = prop_def(IntegerAttr[I64], _ONE)
-    pe = prop_def(IntegerAttr[I64], _ONE)
+    k = prop_def(IntegerAttr[I64], ONE)
+    pe = prop_def(IntegerAttr[I64], ONE)
 
     def __init__(self, input: SSAValue | Operation, k: int, output_elem: Attribute, *,
                  node_name: str, pe: int | None = None, **props):
-        x = _stream_of(input)
+        x = stream_of(input)
         pe = x.num_lanes if pe is None else pe
         out = StreamType.of((*x.shape[:-1], k), output_elem, 1)
         super().__init__([input], [out], node_name, k=k, pe=pe, **props)

@@ -13,16 +13,15 @@ from xdsl.irdl import irdl_op_definition, operand_def, prop_def, result_def, var
 from xdsl.utils.exceptions import VerifyException
 
 from finn_xdsl.dialects import quant_types as qt
-from finn_xdsl.dialects.dataflow_base import RAM_STYLES, DataflowOperation, check_fold, check_range_fits
+from finn_xdsl.dialects.dataflow_base import (
+    ONE,
+    RAM_STYLES,
+    DataflowOperation,
+    check_fold,
+    check_range_fits,
+    stream_of,
+)
 from finn_xdsl.dialects.dataflow_types import StreamType
-
-_ONE = IntegerAttr(1, 64)
-
-
-def _stream_of(value: SSAValue | Operation) -> StreamType:
-    v = SSAValue.get(value)
-    assert isinstance(v.type, StreamType), f"expected a !dataflow.stream, got {v.type}"
-    return v.type
 
 
 @irdl_op_definition
@@ -41,11 +40,11 @@ class AddStreamsOp(DataflowOperation):
     rhs = operand_def(StreamType)
     output = result_def(StreamType)
 
-    pe = prop_def(IntegerAttr[I64], _ONE)
+    pe = prop_def(IntegerAttr[I64], ONE)
 
     def __init__(self, lhs: SSAValue | Operation, rhs: SSAValue | Operation, output_elem: Attribute,
                  *, node_name: str, pe: int | None = None, **props):
-        a = _stream_of(lhs)
+        a = stream_of(lhs)
         pe = a.num_lanes if pe is None else pe
         super().__init__([lhs, rhs], [StreamType.of(a.shape, output_elem, pe)], node_name, pe=pe, **props)
 
@@ -79,11 +78,11 @@ class DuplicateStreamsOp(DataflowOperation):
     input = operand_def(StreamType)
     outputs = var_result_def(StreamType)
 
-    pe = prop_def(IntegerAttr[I64], _ONE)
+    pe = prop_def(IntegerAttr[I64], ONE)
 
     def __init__(self, input: SSAValue | Operation, count: int = 2, *, node_name: str,
                  pe: int | None = None, **props):
-        x = _stream_of(input)
+        x = stream_of(input)
         pe = x.num_lanes if pe is None else pe
         super().__init__([input], [[x.with_lanes(pe)] * count], node_name, pe=pe, **props)
 
@@ -117,7 +116,7 @@ class DWCOp(DataflowOperation):
     output = result_def(StreamType)
 
     def __init__(self, input: SSAValue | Operation, lanes: int, *, node_name: str, **props):
-        super().__init__([input], [_stream_of(input).with_lanes(lanes)], node_name, **props)
+        super().__init__([input], [stream_of(input).with_lanes(lanes)], node_name, **props)
 
     def cycles(self) -> int:
         return 0
@@ -159,7 +158,7 @@ class FIFOOp(DataflowOperation):
     ram_style = prop_def(StringAttr, StringAttr("auto"))
 
     def __init__(self, input: SSAValue | Operation, depth: int, *, node_name: str, **props):
-        super().__init__([input], [_stream_of(input)], node_name, depth=depth, **props)
+        super().__init__([input], [stream_of(input)], node_name, depth=depth, **props)
 
     def adjusted_depth(self) -> int:
         """The depth the hardware gets: a power of two for impl_style "vivado"."""

@@ -10,9 +10,11 @@ from collections.abc import Callable
 
 import numpy as np
 import pytest
+from test_dataflow import fails, layer, module_of, s, si, ui
 from xdsl.dialects import func
 from xdsl.dialects.builtin import ModuleOp, TensorType, f32
 from xdsl.ir import Block, Region
+from xdsl.rewriter import Rewriter
 
 from finn_xdsl.dialects import dataflow as df
 from finn_xdsl.dialects import quant as q
@@ -20,20 +22,32 @@ from finn_xdsl.dialects.quant_types import bipolar
 from finn_xdsl.errors import FinnError
 from finn_xdsl.utils.diagnostics import verify_module
 
-from test_dataflow import fails, layer, module_of, s, si, ui
-
 W = np.ones((16, 8), np.int64)
 T = np.array([[-1, 0, 1]] * 8)
 
 
-def mvau(x=None, w=W, wt=si(2), out=si(32), **kw) -> df.MVAUOp:
+SI2, SI32 = si(2), si(32)
+
+
+def mvau(x=None, w=W, wt=SI2, out=SI32, **kw) -> df.MVAUOp:
     x = x or s(1, 16, lanes=kw.get("simd", 1))
     return layer(x, lambda v: df.MVAUOp(v, w, wt, out, node_name="MVAU_0", **kw))  # type: ignore[return-value]
 
 
 def with_out(op: df.DataflowOperation, stream: df.StreamType, index: int = 0):
     """The op with result `index` retyped (to test the inferred-type checks)."""
-    op.results[index].type = stream
+    Rewriter.replace_value_with_new_type(op.results[index], stream)
+    return op
+
+
+def later(op: df.DataflowOperation, **props):
+    """The op with properties changed after building, as a careless pass would.
+
+    Builders derive stream types from the folding, and a stream type whose lanes do not
+    divide its channels is rejected when it is made; so the FINN-worded folding messages
+    show when the properties and the types disagree.
+    """
+    op.set_values(**props)
     return op
 
 
@@ -44,9 +58,9 @@ CASES: dict[str, tuple[Callable[[], df.DataflowOperation], str]] = {
                          r'impl "rtl" is not one of "", "hls"'),
     "empty_name": (lambda: layer(s(1, 8), lambda x: df.DWCOp(x, 2, node_name="")), "node_name must not be empty"),
     # mvau
-    "mvau_pe": (lambda: mvau(pe=5), r"MH % PE == 0 violated: MH=8, PE=5"),
+    "mvau_pe": (lambda: later(mvau(pe=2), pe=5), r"MH % PE == 0 violated: MH=8, PE=5"),
     "mvau_simd": (lambda: mvau(x=s(1, 16, lanes=1), simd=3), r"MW % SIMD == 0 violated: MW=16, SIMD=3"),
-    "mvau_pe_zero": (lambda: mvau(pe=0), r"PE must be >= 1, got 0"),
+    "mvau_pe_zero": (lambda: later(mvau(), pe=0), r"PE must be >= 1, got 0"),
     "mvau_simd_lanes": (lambda: mvau(x=s(1, 16, lanes=4), simd=8), r"input lanes must equal SIMD: lanes=4, SIMD=8"),
     "mvau_pe_lanes": (lambda: with_out(mvau(pe=2), s(1, 8, elem=si(32), lanes=4)),
                       r"output lanes must equal PE: lanes=4, PE=2"),
@@ -72,7 +86,7 @@ CASES: dict[str, tuple[Callable[[], df.DataflowOperation], str]] = {
     "mvau_mem_mode": (lambda: mvau(mem_mode="ddr"), r'mem_mode "ddr" is not one of "internal_embedded"'),
     "mvau_ram_style": (lambda: mvau(ram_style="lut"), r'ram_style "lut" is not one of "auto", "block"'),
     # thresholding
-    "thr_pe": (lambda: layer(s(1, 6, lanes=4), lambda x: df.ThresholdingOp(x, T[:1], ui(2), node_name="T")),
+    "thr_pe": (lambda: later(layer(s(1, 6, lanes=2), lambda x: df.ThresholdingOp(x, T[:1], ui(2), node_name="T")), pe=4),
                r"C % PE == 0 violated: C=6, PE=4"),
     "thr_rows": (lambda: layer(s(1, 4), lambda x: df.ThresholdingOp(x, T, ui(2), node_name="T")),
                  "thresholds have 8 rows, expected 1 or the 4 channels"),
@@ -90,15 +104,15 @@ CASES: dict[str, tuple[Callable[[], df.DataflowOperation], str]] = {
     "cw_cmp": (lambda: layer(s(1, 4), lambda x: df.ChannelwiseOp(x, "cmp_le", np.array([3]), bipolar, node_name="C")),
                r"cmp_le outputs \[0, 1\] does not fit"),
     # swg
-    "swg_simd": (lambda: layer(s(1, 5, 5, 6, lanes=4), lambda x: df.SWGOp(x, (3, 3), node_name="S")),
+    "swg_simd": (lambda: later(layer(s(1, 5, 5, 6, lanes=2), lambda x: df.SWGOp(x, (3, 3), node_name="S")), simd=4),
                  r"C % SIMD == 0 violated: C=6, SIMD=4"),
     "swg_rank": (lambda: layer(s(2, 5, 5, 6), lambda x: df.SWGOp(x, (3, 3), node_name="S")),
                  r"input must be an NHWC image with batch 1, got shape \[2, 5, 5, 6\]"),
-    "swg_kernel": (lambda: layer(s(1, 5, 5, 2), lambda x: df.SWGOp(x, (3, 3), node_name="S", stride=(0, 1))),
+    "swg_kernel": (lambda: later(layer(s(1, 5, 5, 2), lambda x: df.SWGOp(x, (3, 3), node_name="S")), stride=(0, 1)),
                    r"stride must be two integers >= 1, got \[0, 1\]"),
-    "swg_fit": (lambda: layer(s(1, 5, 5, 2), lambda x: df.SWGOp(x, (3, 3), node_name="S", dilation=(3, 1))),
+    "swg_fit": (lambda: later(layer(s(1, 5, 5, 2), lambda x: df.SWGOp(x, (3, 3), node_name="S")), dilation=(3, 1)),
                 r"the dilated kernel 3x3 does not fit the image 5x5"),
-    "swg_dummy": (lambda: layer(s(1, 1, 5, 2), lambda x: df.SWGOp(x, (3, 1), node_name="S")),
+    "swg_dummy": (lambda: later(layer(s(1, 1, 5, 2), lambda x: df.SWGOp(x, (1, 1), node_name="S")), kernel=(3, 1)),
                   r"a dummy spatial dimension of size 1 needs a kernel of 1 there"),
     "swg_parallel": (lambda: layer(s(1, 5, 5, 4, lanes=2), lambda x: df.SWGOp(x, (3, 3), node_name="S", parallel_window=True)),
                      r"parallel_window needs SIMD == C: C=4, SIMD=2"),
@@ -111,21 +125,21 @@ CASES: dict[str, tuple[Callable[[], df.DataflowOperation], str]] = {
                      r"padding must be 4 integers >= 0"),
     "pad_value": (lambda: layer(s(1, 4, 4, 2, elem=ui(2)), lambda x: df.FMPaddingOp(x, (1, 1, 1, 1), node_name="P", pad_value=-1)),
                   r"pad_value -1 is out of range of ui2"),
-    "pad_simd": (lambda: layer(s(1, 4, 4, 6, lanes=4), lambda x: df.FMPaddingOp(x, (1, 1, 1, 1), node_name="P")),
+    "pad_simd": (lambda: later(layer(s(1, 4, 4, 6, lanes=2), lambda x: df.FMPaddingOp(x, (1, 1, 1, 1), node_name="P")), simd=4),
                  r"C % SIMD == 0 violated: C=6, SIMD=4"),
     # maxpool
     "pool_divides": (lambda: layer(s(1, 5, 4, 2, lanes=2), lambda x: df.StreamingMaxPoolOp(x, (2, 2), node_name="M")),
                      r"IH % kh == 0 violated: IH=5, kh=2 \(set ceil_mode"),
     "pool_2d_pe": (lambda: layer(s(1, 4, 4, 8, lanes=2), lambda x: df.StreamingMaxPoolOp(x, (2, 2), node_name="M")),
                    r"2D StreamingMaxPool streams whole pixels: PE == C violated: C=8, PE=2"),
-    "pool_1d_pe": (lambda: layer(s(1, 1, 8, 6, lanes=4), lambda x: df.StreamingMaxPoolOp(x, (1, 2), node_name="M")),
+    "pool_1d_pe": (lambda: later(layer(s(1, 1, 8, 6, lanes=2), lambda x: df.StreamingMaxPoolOp(x, (1, 2), node_name="M")), pe=4),
                    r"C % PE == 0 violated: C=6, PE=4"),
     "pool_kernel": (lambda: layer(s(1, 2, 2, 2, lanes=2), lambda x: df.StreamingMaxPoolOp(x, (3, 3), node_name="M", ceil_mode=True)),
                     r"kernel 3x3 is larger than the image 2x2"),
     # global acc pool
     "gap_range": (lambda: layer(s(1, 4, 4, 2, elem=ui(2)), lambda x: df.GlobalAccPoolOp(x, ui(4), node_name="G")),
                   r"sums of 16 inputs \[0, 48\] does not fit the output type ui4"),
-    "gap_pe": (lambda: layer(s(1, 4, 4, 6, lanes=4), lambda x: df.GlobalAccPoolOp(x, si(16), node_name="G")),
+    "gap_pe": (lambda: later(layer(s(1, 4, 4, 6, lanes=2), lambda x: df.GlobalAccPoolOp(x, si(16), node_name="G")), pe=4),
                r"C % PE == 0 violated: C=6, PE=4"),
     # label select
     "ls_pe": (lambda: layer(s(1, 10, lanes=2), lambda x: df.LabelSelectOp(x, 1, ui(4), node_name="L", pe=4)),
@@ -168,7 +182,7 @@ def test_verifier_rejects(name: str):
 
 
 def test_one_line_diagnostic():
-    op = mvau(pe=5)
+    op = later(mvau(), pe=5)
     with pytest.raises(FinnError) as info:
         verify_module(module_of(op), "m.mlir")
     assert str(info.value) == "m.mlir: dataflow.mvau 'MVAU_0': MH % PE == 0 violated: MH=8, PE=5"
@@ -206,7 +220,7 @@ def test_partition_float_input():
 
 def test_partition_argument_type():
     part = _partition([s(1, 8)], [], lambda b: b.add_op(df.YieldOp()))
-    part.block.args[0].type = s(1, 8, elem=si(3))
+    Rewriter.replace_value_with_new_type(part.block.args[0], s(1, 8, elem=si(3)))
     fails(part, r"body argument 0 must be a !dataflow.stream of tensor<1x8xsi4>")
 
 
@@ -246,3 +260,13 @@ def test_yield_outside_partition():
     ModuleOp([func.FuncOp("main", ([s(1, 8)], []), Region(block))])
     with pytest.raises(Exception, match="dataflow.partition"):
         y.verify()
+
+
+def test_partition_unique_layer_names():
+    def fill(b):
+        f0 = df.FIFOOp(b.args[0], 2, node_name="StreamingFIFO_0")
+        f1 = df.FIFOOp(f0, 2, node_name="StreamingFIFO_0")
+        for op in (f0, f1, df.YieldOp()):
+            b.add_op(op)
+
+    fails(_partition([s(1, 8)], [], fill), "two layers are named 'StreamingFIFO_0'")
