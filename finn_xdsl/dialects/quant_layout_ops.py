@@ -186,7 +186,13 @@ class MaxPoolNHWCOp(QuantOperation):
         _check_lengths((("kernel_shape", kernel, 1), ("strides", strides, 1)), 2)
         _check_lengths((("pads", pads, 0),), 4)
         out = self.infer(
-            shp.window_output, xs[1:3], kernel, strides, (1, 1), pads, bool(self.ceil_mode.value.data)
+            shp.window_output,
+            xs[1:3],
+            kernel,
+            strides,
+            (1, 1),
+            pads,
+            bool(self.ceil_mode.value.data),
         )
         self.expect_shape(self.output, (xs[0], *out, xs[3]))
 

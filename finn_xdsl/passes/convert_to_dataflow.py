@@ -123,7 +123,7 @@ def _convert(op: Operation, conv: _Converter, fused: set[Operation]) -> list[tup
         if tuple(kernel) != tuple(strides) or any(pads):
             raise _Skip("streaming_maxpool needs kernel == stride and no padding")
         if not _int_tensor(op.x):
-            raise _Skip(f"its input is {q.elem_of(op.x)}, not an integer tensor")
+            raise _Skip(f"its input is {q.elem_of(op.x)}, not an integer tensor{_float_origin(op.x)}")
         x = conv.stream(op.x)
         channels = q.shape_of(op.x)[-1]
         two_d = kernel[0] > 1 and kernel[1] > 1
@@ -145,7 +145,8 @@ def _convert_matmul(op: q.MatMulOp, conv: _Converter, fused: set[Operation]):
     if w is None or w.ndim != 2:
         raise _Skip("the weights are not a constant matrix")
     if not _int_tensor(op.lhs):
-        raise _Skip(f"its input is {q.elem_of(op.lhs)}, not an integer tensor; quantize it (qonnx-to-thresholds, streamline)")
+        raise _Skip(f"its input is {q.elem_of(op.lhs)}, not an integer tensor{_float_origin(op.lhs)}; "
+                    "quantize it (qonnx-to-thresholds, streamline)")
     wtype = q.elem_of(op.rhs)
     if not qt.is_quantized(wtype):
         raise _Skip(f"its weights are {wtype}, not integers; quantize them")
@@ -171,9 +172,28 @@ def _convert_matmul(op: q.MatMulOp, conv: _Converter, fused: set[Operation]):
     return [(mt.output, conv.add(layer))]
 
 
+def _float_origin(value: SSAValue) -> str:
+    """Why a layer's input is float: the op that makes it so, looking through data movement."""
+    layout = tuple(c for c in (getattr(q, "Im2ColOp", None), getattr(q, "MaxPoolNHWCOp", None)) if c)
+    owner = value.owner
+    while isinstance(owner, (q.TransposeOp, q.ReshapeOp, q.FlattenOp, q.MaxPoolOp, *layout)):
+        owner = owner.operands[0].owner
+    if not isinstance(owner, Operation):
+        return ""
+    where = f"{owner.name} '{ru.node_name(owner)}'" if ru.node_name(owner) else owner.name
+    consts = [c for c in (q.constant_value(v) for v in owner.operands) if c is not None]
+    if isinstance(owner, q.MulOp) and consts and consts[0].size > 1:
+        return (f" (scaled per channel by {where}: a per-channel activation scale cannot move past the "
+                "weights without making them non-integer)")
+    if isinstance(owner, q.AddOp | q.SubOp) and consts:
+        return (f" (shifted by {where}: a constant offset such as an activation zero point, which streamline "
+                "does not move past a matmul)")
+    return f" (computed by {where})"
+
+
 def _convert_im2col(op, conv: _Converter):
     if not _int_tensor(op.x):
-        raise _Skip(f"its input is {q.elem_of(op.x)}, not an integer tensor")
+        raise _Skip(f"its input is {q.elem_of(op.x)}, not an integer tensor{_float_origin(op.x)}")
     if bool(op.depthwise.value.data):
         raise _Skip("depthwise sliding windows are not lowered yet")
     kernel, strides, dil, pads = op.window()
@@ -210,7 +230,7 @@ def _candidate(op: Operation) -> bool:
 
 
 # ops that must become hardware when they carry integer data
-_MUST = (q.MatMulOp, q.ConvOp, q.MaxPoolOp)
+_MUST = (q.MatMulOp, q.ConvOp, q.MaxPoolOp, q.MaxPoolNHWCOp)
 
 
 @dataclass(frozen=True)

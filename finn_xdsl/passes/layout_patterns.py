@@ -61,6 +61,8 @@ def hint(op: Operation, name: StringAttr | None = None) -> Operation:
         text = _INVALID.sub("_", name.data.lstrip("/"))
         if not re.match(r"[A-Za-z_$.-]", text):
             text = f"t{text}"
+        if re.search(r"_\d+$", text):  # the printer would drop a _N suffix
+            text += "_out0"
         for r in op.results:
             r.name_hint = text
     return op
@@ -106,7 +108,9 @@ def reshape(x: SSAValue, shape: Sequence[int], name: StringAttr | None) -> list[
     shape_name = None if name is None else StringAttr(f"{name.data}_shape")
     target = constant(np.array(shape, dtype=np.int64), name=shape_name)
     result = TensorType(q.elem_of(x), list(shape))
-    op = q.ReshapeOp.build(operands=[x, target.output], result_types=[result], properties=_named({}, name))
+    op = q.ReshapeOp.build(
+        operands=[x, target.output], result_types=[result], properties=_named({}, name)
+    )
     return [target, hint(op)]
 
 
@@ -137,7 +141,9 @@ def relayout(
         ops += reshape(cur, how.pre, None if name is None else StringAttr(f"{name.data}_split"))
         cur = ops[-1].results[0]
     if not is_identity(how.perm):
-        ops.append(transpose(cur, how.perm, None if name is None else StringAttr(f"{name.data}_perm")))
+        ops.append(
+            transpose(cur, how.perm, None if name is None else StringAttr(f"{name.data}_perm"))
+        )
         cur = ops[-1].results[0]
     if q.shape_of(cur) != how.post:
         ops += reshape(cur, how.post, name)
@@ -277,6 +283,7 @@ class MoveTransposePastElementwise(RewritePattern):
             array = permute_param(other.to_numpy(), perm, rank)
             name = node_name(other) if value.has_one_use() else node_name(other, "nhwc")
             new_ops.append(like_constant(other, array, name))
+            new_ops[-1].results[0].name_hint = value.name_hint
             operands.append(new_ops[-1].results[0])
         x_shape = q.shape_of(t.x)
         moved = type(op).create(
@@ -351,7 +358,9 @@ class MoveTransposePastBatchNorm(RewritePattern):
         perm = t.permutation()
         rank = len(perm)
         shape = (1, -1) + (1,) * (rank - 2)  # the channel axis of y is 1
-        s = constant(permute_param(new_scale.reshape(shape), perm, rank), name=node_name(op, "scale"))
+        s = constant(
+            permute_param(new_scale.reshape(shape), perm, rank), name=node_name(op, "scale")
+        )
         b = constant(permute_param(new_bias.reshape(shape), perm, rank), name=node_name(op, "bias"))
         x_shape = q.shape_of(t.x)
         mul = q.MulOp.build(
@@ -406,7 +415,11 @@ class AbsorbTransposeIntoReshape(RewritePattern):
         if perm[0] != 0 or out_shape != (y_shape[0], math.prod(y_shape[1:])):
             return
         mm = op.output.get_user_of_unique_use()
-        if not isinstance(mm, q.MatMulOp) or mm.lhs is not op.output or len(q.shape_of(mm.rhs)) != 2:
+        if (
+            not isinstance(mm, q.MatMulOp)
+            or mm.lhs is not op.output
+            or len(q.shape_of(mm.rhs)) != 2
+        ):
             return
         k, m = q.shape_of(mm.rhs)
         rank = len(perm)
@@ -428,6 +441,7 @@ class AbsorbTransposeIntoReshape(RewritePattern):
         old_operands = list(mm.operands)
         rewriter.replace(mm, [*weight_ops, *flat, new_mm], [new_mm.output])
         erase_dead(rewriter, old_operands)
+
 
 LAYOUT_PATTERNS: tuple[RewritePattern, ...] = (
     FoldTransposes(),

@@ -95,9 +95,7 @@ def _block_diagonal(w: np.ndarray, group: int) -> np.ndarray:
     return dense
 
 
-def _dense_weights(
-    conv: q.ConvOp, group: int, channels: int
-) -> tuple[SSAValue, list[Operation]]:
+def _dense_weights(conv: q.ConvOp, group: int, channels: int) -> tuple[SSAValue, list[Operation]]:
     """The conv weights as (M, C, k_h, k_w): as they are for group 1, else block diagonal
     (a new constant, or concat + mask multiply on a computed weight)."""
     w = conv.w
@@ -187,6 +185,7 @@ class LowerConv(RewritePattern):
             result_types=[TensorType(mm_elem, (n, oh, ow, m))],
             properties=_name(node_name(op)),
         )
+        hint(matmul, node_name(op, "mm"))
         ops.append(matmul)
         result = matmul.output
         if op.b is not None:
@@ -239,18 +238,24 @@ class LowerMaxPool(RewritePattern):
 
 
 def _check_lowered(module: ModuleOp) -> None:
+    """What the patterns leave behind cannot be lowered: say which op and why."""
     for op in module.walk():
+        if not isinstance(op, q.ConvOp | q.MaxPoolOp):
+            continue
+        spatial = len(q.shape_of(op.x)) - 2
         if isinstance(op, q.ConvOp):
-            raise LoweringError(
-                PASS, op, f"only 2-D convolutions lower to im2col + matmul, this one has "
-                f"{len(q.shape_of(op.x)) - 2} spatial dimension(s)"
+            why = (
+                "only 2-D convolutions lower to im2col + matmul, this one has "
+                f"{spatial} spatial dimension(s)"
             )
-        if isinstance(op, q.MaxPoolOp):
-            if len(q.shape_of(op.x)) != 4:
-                why = f"only 2-D max pools lower to max_pool_nhwc, this one has {len(q.shape_of(op.x)) - 2} spatial dimension(s)"
-            else:
-                why = "dilated max pools do not lower to max_pool_nhwc"
-            raise LoweringError(PASS, op, why)
+        elif spatial != 2:
+            why = (
+                "only 2-D max pools lower to max_pool_nhwc, this one has "
+                f"{spatial} spatial dimension(s)"
+            )
+        else:
+            why = "dilated max pools do not lower to max_pool_nhwc"
+        raise LoweringError(PASS, op, why)
 
 
 @dataclass(frozen=True)

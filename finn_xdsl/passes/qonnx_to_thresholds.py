@@ -35,6 +35,7 @@ from xdsl.dialects.builtin import (
     f32,
     i64,
 )
+from xdsl.ir import Operation, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import (
     GreedyRewritePatternApplier,
@@ -219,35 +220,64 @@ class BatchNormToAffine(RewritePattern):
         rewriter.replace(op, [s, b, mul, add])
 
 
+def _transposed_2d(value: np.ndarray) -> np.ndarray:
+    """A constant broadcasting against a 2-D tensor, transposed alongside it."""
+    value = np.asarray(value)
+    return np.ascontiguousarray(value.reshape((1,) * (2 - value.ndim) + value.shape).T) if value.ndim else value
+
+
+def _transpose(value: SSAValue) -> tuple[SSAValue, list[Operation]]:
+    """value.T: a new constant for a constant, a quantizer of the transposed constant for a
+    weight quantizer (qonnx's FoldTransposeIntoQuantInit, so the weights still fold to an
+    integer matrix), else a quant.transpose."""
+    shape = q.shape_of(value)
+    result_type = TensorType(q.elem_of(value), shape[::-1])
+    owner = value.owner
+    if isinstance(owner, q.ConstantOp):
+        const = ru.constant(np.ascontiguousarray(owner.to_numpy().T), q.elem_of(value), ru.node_name(owner))
+        return const.output, [const]
+    if isinstance(owner, q.QuantOp | q.BipolarQuantOp) and q.constant_value(owner.x) is not None:
+        params = [q.constant_value(v) for v in owner.operands[1:]]
+        if all(p is not None for p in params):
+            consts = [ru.constant(q.constant_value(owner.x).T.copy(), q.elem_of(owner.x))]
+            consts += [ru.constant(_transposed_2d(p)) for p in params]
+            new = type(owner).create(operands=[c.output for c in consts], result_types=[result_type],
+                                     properties=dict(owner.properties), attributes=dict(owner.attributes))
+            return new.results[0], [*consts, new]
+    t = q.TransposeOp.build(operands=[value], result_types=[result_type],
+                            properties={"perm": DenseArrayBase.from_list(i64, [1, 0])})
+    return t.results[0], [t]
+
+
 @dataclass
 class GemmToMatMul(RewritePattern):
-    """Gemm(alpha = 1) -> [Transpose] MatMul [+ Add(beta * C)] (exact: no fused multiply-add)."""
+    """Gemm(alpha = 1) -> MatMul(op(A), op(B)) [+ Add(beta * C)] (exact: no fused
+    multiply-add). A transposed constant or weight quantizer becomes a transposed
+    constant (quantizer), so that the weights stay a constant integer matrix."""
 
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: q.GemmOp, rewriter: PatternRewriter, /):
         if op.alpha.value.data != 1.0:
-            return  # alpha * AB + C is one fused rounding in the reference
+            raise LoweringError(PASS, op, f"Gemm with alpha = {op.alpha.value.data} (alpha * A * B + C is one "
+                                "fused rounding) does not lower to MatMul; only alpha = 1 is supported")
         name = ru.node_name(op)
-        ops = []
+        ops: list[Operation] = []
         a, b = op.a, op.b
-        for flag, value, label in ((op.trans_a, a, "a"), (op.trans_b, b, "b")):
-            if _flag(flag):
-                shape = q.shape_of(value)
-                t = q.TransposeOp.build(
-                    operands=[value],
-                    result_types=[TensorType(q.elem_of(value), shape[::-1])],
-                    properties={"perm": DenseArrayBase.from_list(i64, [1, 0])},
-                )
-                ops.append(t)
-                if label == "a":
-                    a = t.results[0]
-                else:
-                    b = t.results[0]
-        mm = q.MatMulOp.build(operands=[a, b], result_types=[op.output.type],
+        if _flag(op.trans_a):
+            a, new = _transpose(a)
+            ops += new
+        if _flag(op.trans_b):
+            b, new = _transpose(b)
+            ops += new
+        has_bias = op.c is not None and op.beta.value.data != 0.0
+        # the product of integer operands is an integer accumulator (as for an exported
+        # MatMul), whatever type the Gemm's biased result has
+        mm_type = ru.with_elem(op.output.type, ru.acc_type(a, b, q.elem_of(op.output))) if has_bias else op.output.type
+        mm = q.MatMulOp.build(operands=[a, b], result_types=[mm_type],
                               properties={"node_name": StringAttr(name)} if name else {})
         ops.append(mm)
         beta = op.beta.value.data
-        if op.c is not None and beta != 0.0:
+        if has_bias:
             c = op.c
             if beta != 1.0:
                 bc = ru.constant(np.asarray(beta, np.float32).reshape(1))
@@ -267,6 +297,8 @@ class QonnxToThresholdsPass(ModulePass):
     max_bits: int = 8
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
+        # Gemm first, so that a transposed weight quantizer is still a quantizer to transpose
+        PatternRewriteWalker(GemmToMatMul(), apply_recursively=False).rewrite_module(op)
         PatternRewriteWalker(
             GreedyRewritePatternApplier(
                 [
@@ -274,7 +306,6 @@ class QonnxToThresholdsPass(ModulePass):
                     ActQuantToThresholds(self.max_bits),
                     BipolarActToThresholds(),
                     BatchNormToAffine(),
-                    GemmToMatMul(),
                 ]
             ),
             apply_recursively=True,

@@ -146,6 +146,45 @@ class MoveWeightScalePastMatMul(RewritePattern):
 
 
 @dataclass
+class SplitConvBias(RewritePattern):
+    """Conv(x, W, b) -> Conv(x, W) + b[m] for a constant bias (exact: the reference adds
+    the bias after the sums). The bias-free conv of integers is an integer accumulator,
+    a scale can move below it, and the bias goes into the next thresholds (lower-conv
+    would split it the same way, later than the scales need)."""
+
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: q.ConvOp, rewriter: PatternRewriter, /):
+        if op.b is None or (b := q.constant_value(op.b)) is None:
+            return
+        rank = len(q.shape_of(op.output))
+        bconst = ru.constant(b.reshape((-1,) + (1,) * (rank - 2)), name=ru.node_name(op.b.owner))
+        elem = ru.acc_type(op.x, op.w, q.elem_of(op.output))
+        conv = ru.rebuild(op, [op.x, op.w], [ru.with_elem(op.output.type, elem)])
+        name = ru.node_name(op)
+        add = ru.binary(q.AddOp, conv.results[0], bconst.output, op.output.type, name and f"{name}_bias")
+        rewriter.replace(op, [bconst, conv, add])
+
+
+@dataclass
+class IntegerAccumulator(RewritePattern):
+    """MatMul/Conv of two integer tensors typed as float (e.g. a Gemm or a conv whose bias
+    was split off) -> the same op typed si32: the sums are integers either way, and the
+    integer type is what lets the chain after it become thresholds on the accumulator."""
+
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: q.MatMulOp | q.ConvOp, rewriter: PatternRewriter, /):
+        if not isinstance(op, q.MatMulOp | q.ConvOp) or (isinstance(op, q.ConvOp) and op.b is not None):
+            return
+        out = op.results[0]
+        if ru.is_integer_type(q.elem_of(out)):
+            return
+        elem = ru.acc_type(op.operands[0], op.operands[1], q.elem_of(out))
+        if elem == q.elem_of(out):
+            return
+        rewriter.replace(op, [ru.rebuild(op, list(op.operands), [ru.with_elem(out.type, elem)])])
+
+
+@dataclass
 class AbsorbIntoThresholds(RewritePattern):
     """producer -> elementwise chain -> MultiThreshold  =>  producer -> MultiThreshold'."""
 
@@ -287,6 +326,8 @@ class StreamlinePass(ModulePass):
         PatternRewriteWalker(
             GreedyRewritePatternApplier(
                 [
+                    SplitConvBias(),
+                    IntegerAccumulator(),
                     MoveWeightScalePastMatMul(),
                     MoveScalarMulPastLinear(),
                     AbsorbIntoThresholds(interpreter),

@@ -26,4 +26,6 @@ class QuantLayoutFunctions(InterpreterFunctions):
     @impl(ql.MaxPoolNHWCOp)
     def run_max_pool_nhwc(self, interpreter: Interpreter, op: ql.MaxPoolNHWCOp, args: Args):
         kernel, strides, pads = op.window()
-        return _cast(op, lk.max_pool_nhwc(args[0], kernel, strides, pads, bool(op.ceil_mode.value.data)))
+        return _cast(
+            op, lk.max_pool_nhwc(args[0], kernel, strides, pads, bool(op.ceil_mode.value.data))
+        )

@@ -13,7 +13,7 @@ from xdsl.dialects.builtin import DenseIntOrFPElementsAttr, StringAttr, f32, i64
 from xdsl.utils.exceptions import VerifyException
 
 from finn_xdsl.dialects import quant as q
-from finn_xdsl.dialects.quant_types import BipolarType, TernaryType, bipolar
+from finn_xdsl.dialects.quant_types import BipolarType, TernaryType, bipolar, ternary
 from finn_xdsl.errors import FinnError
 from finn_xdsl.utils.diagnostics import verify_module
 
@@ -122,6 +122,15 @@ CASES = {
     ),
     "argmax": lambda: build(q.ArgMaxOp, [t(1, 10)], [t(1, elem=i64)], axis=1, keepdims=False),
     "argmax_keepdims": lambda: build(q.ArgMaxOp, [t(2, 3)], [t(1, 3, elem=i64)], select_last_index=True),
+    "im2col": lambda: build(
+        q.Im2ColOp, [t(1, 5, 5, 2, elem=bipolar)], [t(1, 5, 5, 18, elem=ternary)],
+        kernel_size=(3, 3), stride=(1, 1), pad_amount=(1, 1, 1, 1), input_shape="(1,5,5,2)",
+        depthwise=True, node_name="Im2Col_0",
+    ),
+    "max_pool_nhwc": lambda: build(
+        q.MaxPoolNHWCOp, [t(1, 6, 6, 2, elem=si(4))], [t(1, 3, 3, 2, elem=si(4))],
+        kernel_shape=(2, 2), strides=(2, 2), node_name="MaxPoolNHWC_0",
+    ),
 }
 
 
@@ -248,7 +257,7 @@ def test_constant_value_helper():
 
 
 def test_onnx_op_table():
-    assert len(q.OPS) == len(set(q.OPS)) == 28
+    assert len(q.OPS) == len(set(q.OPS)) == 30
     assert len(q.BY_ONNX_OP) == len(q.OPS)
     for op in q.OPS:
         assert q.BY_ONNX_OP[op.ONNX_OP] is op

@@ -194,6 +194,11 @@ CASES = [
                  "axis -3 is out of range for rank 2", id="argmax-axis"),
     pytest.param(lambda: argmax(keepdims=False), r"result shape \[2, 1\] does not match the inferred shape \[2\]",
                  id="argmax-keepdims"),
+    # --- quant.im2col, quant.max_pool_nhwc (more in tests/sim/test_layout_ops.py)
+    pytest.param(lambda: build(q.Im2ColOp, [t(1, 5, 5, 2)], [t(1, 3, 3, 9)], kernel_size=(3, 3), stride=(1, 1)),
+                 r"result shape \[1, 3, 3, 9\] does not match the inferred shape \[1, 3, 3, 18\]", id="im2col-shape"),
+    pytest.param(lambda: build(q.MaxPoolNHWCOp, [t(1, 6, 6)], [t(1, 3, 3)], kernel_shape=(2, 2)),
+                 "input must be a 4-D NHWC tensor", id="max_pool_nhwc-rank"),
 ]
 
 

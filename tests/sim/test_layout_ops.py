@@ -63,7 +63,9 @@ def module_with(op_cls, x_shape, out_shape, props, elem=f32, out_elem=None) -> M
     return ModuleOp([fn])
 
 
-def im2col_props(kernel, stride, pads=(0, 0, 0, 0), dil=(1, 1), pad_value=0, x_shape=None, dw=False):
+def im2col_props(
+    kernel, stride, pads=(0, 0, 0, 0), dil=(1, 1), pad_value=0, x_shape=None, dw=False
+):
     props = {
         "kernel_size": _arr(kernel),
         "stride": _arr(stride),
@@ -137,12 +139,18 @@ def test_im2col_matches_qonnx(x_shape, kernel, stride, pads, dil, pad_value):
     """Batch 1, as qonnx assumes (its reshape mixes images for N > 1; ours does not, see
     test_im2col_batches_are_independent)."""
     out = im2col_shape(x_shape, kernel, stride, pads, dil)
-    module = module_with(Im2ColOp, x_shape, out, im2col_props(kernel, stride, pads, dil, pad_value, x_shape))
-    module.verify()
-    attrs = dict(
-        kernel_size=list(kernel), stride=list(stride), pad_amount=list(pads), dilations=list(dil),
-        pad_value=pad_value, input_shape=format_input_shape(x_shape),
+    module = module_with(
+        Im2ColOp, x_shape, out, im2col_props(kernel, stride, pads, dil, pad_value, x_shape)
     )
+    module.verify()
+    attrs = {
+        "kernel_size": list(kernel),
+        "stride": list(stride),
+        "pad_amount": list(pads),
+        "dilations": list(dil),
+        "pad_value": pad_value,
+        "input_shape": format_input_shape(x_shape),
+    }
     rng = np.random.default_rng(7)
     for _ in range(DRAWS):
         x = grid(rng, x_shape)
@@ -168,9 +176,16 @@ def test_im2col_matches_qonnx(x_shape, kernel, stride, pads, dil, pad_value):
 def test_max_pool_nhwc_matches_qonnx(x_shape, kernel, strides, pads, ceil_mode):
     oh, ow = shp.window_output(x_shape[1:3], kernel, strides, (1, 1), pads, ceil_mode)
     out = (x_shape[0], oh, ow, x_shape[3])
-    module = module_with(MaxPoolNHWCOp, x_shape, out, maxpool_props(kernel, strides, pads, ceil_mode))
+    module = module_with(
+        MaxPoolNHWCOp, x_shape, out, maxpool_props(kernel, strides, pads, ceil_mode)
+    )
     module.verify()
-    attrs = dict(kernel_shape=list(kernel), strides=list(strides), pads=list(pads), ceil_mode=int(ceil_mode))
+    attrs = {
+        "kernel_shape": list(kernel),
+        "strides": list(strides),
+        "pads": list(pads),
+        "ceil_mode": int(ceil_mode),
+    }
     rng = np.random.default_rng(11)
     for _ in range(DRAWS):
         x = (rng.standard_normal(x_shape) * 3).astype(F32)
@@ -251,16 +266,22 @@ def test_input_shape_string():
 
 
 def _im2col(x_shape=(1, 5, 5, 2), out=None, elem=f32, out_elem=None, declared=None, **kw):
-    args = dict(kernel=(3, 3), stride=(1, 1))
+    args = {"kernel": (3, 3), "stride": (1, 1)}
     args.update(kw)
     props = im2col_props(**args, x_shape=declared)
     if out is None:
-        out = im2col_shape(x_shape, args["kernel"], args["stride"], args.get("pads", (0,) * 4), args.get("dil", (1, 1)))
+        out = im2col_shape(
+            x_shape,
+            args["kernel"],
+            args["stride"],
+            args.get("pads", (0,) * 4),
+            args.get("dil", (1, 1)),
+        )
     return module_with(Im2ColOp, x_shape, out, props, elem, out_elem)
 
 
 def _maxpool(x_shape=(1, 6, 6, 2), out=(1, 3, 3, 2), elem=f32, out_elem=None, **kw):
-    args = dict(kernel=(2, 2), strides=(2, 2), pads=(0, 0, 0, 0), ceil_mode=False)
+    args = {"kernel": (2, 2), "strides": (2, 2), "pads": (0, 0, 0, 0), "ceil_mode": False}
     args.update(kw)
     return module_with(MaxPoolNHWCOp, x_shape, out, maxpool_props(**args), elem, out_elem)
 
@@ -279,14 +300,32 @@ def _ui(w):
 
 REJECT = {
     "im2col_rank": (lambda: _im2col(x_shape=(1, 5, 5), out=(1, 3, 3, 18)), "4-D NHWC"),
-    "im2col_kernel_len": (lambda: _im2col(kernel=(3,), out=(1, 3, 3, 6)), "kernel_size must have 2"),
-    "im2col_stride_zero": (lambda: _im2col(stride=(0, 1), out=(1, 3, 3, 18)), "stride must be positive"),
+    "im2col_kernel_len": (
+        lambda: _im2col(kernel=(3,), out=(1, 3, 3, 6)),
+        "kernel_size must have 2",
+    ),
+    "im2col_stride_zero": (
+        lambda: _im2col(stride=(0, 1), out=(1, 3, 3, 18)),
+        "stride must be positive",
+    ),
     "im2col_pads_len": (lambda: _im2col(pads=(1, 1), out=(1, 3, 3, 18)), "pad_amount must have 4"),
-    "im2col_pads_negative": (lambda: _im2col(pads=(0, 0, -1, 0), out=(1, 3, 3, 18)), "non-negative"),
+    "im2col_pads_negative": (
+        lambda: _im2col(pads=(0, 0, -1, 0), out=(1, 3, 3, 18)),
+        "non-negative",
+    ),
     "im2col_shape": (lambda: _im2col(out=(1, 3, 3, 9)), "does not match the inferred shape"),
-    "im2col_window_too_big": (lambda: _im2col(kernel=(7, 7), out=(1, 1, 1, 98)), "larger than padded input"),
-    "im2col_input_shape": (lambda: _im2col(declared=(1, 5, 5, 3)), r"input_shape \[1, 5, 5, 3\] differs"),
-    "im2col_dtype_changes": (lambda: _im2col(elem=_si(4), out_elem=_si(8)), "must equal the input's"),
+    "im2col_window_too_big": (
+        lambda: _im2col(kernel=(7, 7), out=(1, 1, 1, 98)),
+        "larger than padded input",
+    ),
+    "im2col_input_shape": (
+        lambda: _im2col(declared=(1, 5, 5, 3)),
+        r"input_shape \[1, 5, 5, 3\] differs",
+    ),
+    "im2col_dtype_changes": (
+        lambda: _im2col(elem=_si(4), out_elem=_si(8)),
+        "must equal the input's",
+    ),
     "im2col_pad_value_range": (
         lambda: _im2col(elem=_ui(4), pads=(1, 1, 1, 1), pad_value=-1),
         "pad_value -1 is not a value",
