@@ -57,6 +57,7 @@ from finn_xdsl.dialects import quant as q
 from finn_xdsl.dialects import quant_types as qt
 from finn_xdsl.dialects.quant_layout_ops import Im2ColOp, MaxPoolNHWCOp, format_input_shape
 from finn_xdsl.errors import LoweringError
+from finn_xdsl.passes import rewrite_utils as ru
 from finn_xdsl.passes.layout_patterns import (
     LAYOUT_PATTERNS,
     Relayout,
@@ -179,7 +180,7 @@ class LowerConv(RewritePattern):
 
         # without a bias the matmul gives the conv's values (and type); with one, the
         # bias add does, and an integer type need not hold the sum before the bias
-        mm_elem = out_elem if op.b is None or not qt.is_quantized(out_elem) else f32
+        mm_elem = ru.acc_type(cols, wmat, f32) if op.b is not None else out_elem
         matmul = q.MatMulOp.build(
             operands=[cols, wmat],
             result_types=[TensorType(mm_elem, (n, oh, ow, m))],

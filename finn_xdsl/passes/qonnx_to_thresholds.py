@@ -9,7 +9,9 @@ qonnx-to-thresholds: QONNX quantizers to FINN's integer form.
   search, see threshold_search), so y = MT(x) reproduces Quant(x) for every input,
   rounding ties included.
 - BatchNormalization becomes Mul + Add with the scale and bias the reference folds it into
-  (bit-exact), Gemm with alpha = 1 becomes MatMul (+ Add).
+  (bit-exact), Gemm with alpha = 1 becomes MatMul (+ Add); a transposed weight
+  quantizer (transB = 1, the non-TorchScript export of a Linear) is transposed at its
+  constant, so its weights still fold to an integer matrix. Other alphas are reported.
 
 Quantizers whose scale or zero point is not a per-channel constant cannot become
 thresholds: the pass reports them (LoweringError) instead of leaving them in float.

@@ -6,6 +6,9 @@ times a scale; weights are integers, possibly times a scale. Streamlining (FINN'
 move/absorb/collapse set, arXiv 1709.04060) makes the datapath between two
 MultiThresholds purely integer:
 
+- SplitConvBias, IntegerAccumulator: a conv's constant bias becomes an Add after it, and
+  a MatMul/Conv of two integer tensors gets an integer (si32) accumulator type, so that
+  the scales and biases around it can move and be absorbed (Gemm and biased exports).
 - MoveScalarMulPast*: a scalar Mul (an activation scale) moves below MatMul, Conv,
   MaxPool (positive scales) and layout ops; a per-output-channel weight scale moves below
   its MatMul/Conv. Exact when the scale is a power of two (the BNN-PYNQ case: 1, 1/128);
@@ -27,6 +30,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from xdsl.context import Context
+from xdsl.dialects import func
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.interpreter import Interpreter
 from xdsl.ir import Operation, SSAValue
@@ -176,8 +180,8 @@ class IntegerAccumulator(RewritePattern):
         if not isinstance(op, q.MatMulOp | q.ConvOp) or (isinstance(op, q.ConvOp) and op.b is not None):
             return
         out = op.results[0]
-        if ru.is_integer_type(q.elem_of(out)):
-            return
+        if ru.is_integer_type(q.elem_of(out)) or any(isinstance(u.operation, func.ReturnOp) for u in out.uses):
+            return  # (a graph output keeps the type the function signature gives it)
         elem = ru.acc_type(op.operands[0], op.operands[1], q.elem_of(out))
         if elem == q.elem_of(out):
             return

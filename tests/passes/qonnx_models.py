@@ -114,7 +114,7 @@ def _scale(kind: str, rng: np.random.Generator, shape=(), typical: float = 1.0) 
 
 
 class _Graph:
-    """Nodes, initializers and a numpy forward pass on a calibration batch."""
+    """Nodes and initializers, named as the exporter names them."""
 
     def __init__(self, spec: Spec):
         self.spec = spec
@@ -165,6 +165,9 @@ def _np_quant(x, scale, zeropt, bits, signed, narrow):
 
 
 class _Builder(_Graph):
+    """The layers, each also run in numpy on a calibration batch (to set BatchNorm
+    statistics and scales so that every quantizer uses its whole range)."""
+
     def __init__(self, spec: Spec):
         super().__init__(spec)
         c, h, w = spec.image
@@ -319,10 +322,8 @@ class _Builder(_Graph):
             x, acc = self.linear(x, v, i, width)
             x, v = self.batchnorm_act(x, acc, f"linear_features.{i}")
         x, acc = self.linear(x, v, len(s.fcs), s.classes)
-        out = self.final(x, acc)
-        # the last node writes the graph output
-        self.nodes[-1].output[0] = "global_out"
-        del out
+        self.final(x, acc)
+        self.nodes[-1].output[0] = "global_out"  # the last node writes the graph output
         inputs = [helper.make_tensor_value_info("global_in", TensorProto.FLOAT, [1, c, h, w])]
         if s.export == "ts":  # the TorchScript exporter lists parameters as inputs too
             inputs += [helper.make_tensor_value_info(t.name, t.data_type, list(t.dims)) for t in self.inits
@@ -365,15 +366,16 @@ def random_spec(seed: int, **fixed) -> Spec:
     def pick(*options):
         return options[int(rng.integers(len(options)))]
 
-    d = dict(
-        kind=pick("mlp", "cnn"), seed=10_000 + seed,
-        weight_bits=int(pick(1, 1, 2, 2, 3, 4, 5, 6, 7, 8)), act_bits=int(pick(1, 1, 2, 2, 3, 4, 5, 6, 7, 8)),
-        act_signed=bool(rng.random() < 0.5), act_narrow=bool(rng.random() < 0.7),
-        weight_scale=pick("one", "pot", "any"), per_channel=bool(rng.random() < 0.4),
-        act_scale=pick("one", "pot", "any"), fc_bias=bool(rng.random() < 0.3),
-        export=pick("ts", "dynamo"), final=pick("tensornorm", "muladd", "none", "quant"),
-        in_bits=int(pick(8, 8, 8, 4, 2, 1)), in_narrow=bool(rng.random() < 0.3),
-    )
+    d = {
+        "kind": pick("mlp", "cnn"), "seed": 10_000 + seed,
+        "weight_bits": int(pick(1, 1, 2, 2, 3, 4, 5, 6, 7, 8)),
+        "act_bits": int(pick(1, 1, 2, 2, 3, 4, 5, 6, 7, 8)),
+        "act_signed": bool(rng.random() < 0.5), "act_narrow": bool(rng.random() < 0.7),
+        "weight_scale": pick("one", "pot", "any"), "per_channel": bool(rng.random() < 0.4),
+        "act_scale": pick("one", "pot", "any"), "fc_bias": bool(rng.random() < 0.3),
+        "export": pick("ts", "dynamo"), "final": pick("tensornorm", "muladd", "none", "quant"),
+        "in_bits": int(pick(8, 8, 8, 4, 2, 1)), "in_narrow": bool(rng.random() < 0.3),
+    }
     d.update(fixed)
     if d["kind"] == "mlp":
         d.setdefault("image", (1, int(pick(4, 6, 8)), 8))
