@@ -54,6 +54,7 @@ from finn_xdsl.dialects.dataflow_streams import (
     DuplicateStreamsOp,
     DWCOp,
     FIFOOp,
+    ReshapeOp,
 )
 from finn_xdsl.dialects.dataflow_types import StreamType, element_bits  # noqa: F401
 
@@ -70,6 +71,7 @@ LAYERS: tuple[type[DataflowOperation], ...] = (
     DuplicateStreamsOp,
     DWCOp,
     FIFOOp,
+    ReshapeOp,
 )
 
 # FINN op type (without _hls/_rtl) -> layer op class, for folding configs and reports.

@@ -5,6 +5,8 @@ channels: AddStreams, DuplicateStreams, the data width converter (DWC) and the F
 
 from __future__ import annotations
 
+import math
+
 from typing import ClassVar
 
 from xdsl.dialects.builtin import I64, IntegerAttr, StringAttr
@@ -128,6 +130,40 @@ class DWCOp(DataflowOperation):
         a, b = x.num_lanes, y.num_lanes
         if self.impl.data == "rtl" and a % b != 0 and b % a != 0:
             raise VerifyException(f"the RTL DWC needs an integer width ratio: in lanes={a}, out lanes={b}")
+
+
+@irdl_op_definition
+class ReshapeOp(DataflowOperation):
+    """The same elements in the same order, seen as another shape: a wire, no hardware.
+
+    The stream of (1, H, W, C) in channels-last order is beat for beat the stream of the
+    flattened (1, H·W·C), so the flatten between the last conv and the first fully
+    connected layer costs nothing in hardware (FINN's RemoveCNVtoFCFlatten deletes it);
+    this op keeps the types honest instead of deleting it. Lanes are unchanged and must
+    divide both last dimensions. Cycles: 0.
+    """
+
+    name = "dataflow.reshape"
+    FINN_OP: ClassVar[str] = "Reshape"
+
+    input = operand_def(StreamType)
+    output = result_def(StreamType)
+
+    def __init__(self, input: SSAValue | Operation, shape: tuple[int, ...], *, node_name: str, **props):
+        x = stream_of(input)
+        super().__init__([input], [StreamType.of(tuple(shape), x.element_type, x.num_lanes)], node_name, **props)
+
+    def cycles(self) -> int:
+        return 0
+
+    def verify_op(self) -> None:
+        x, y = self.in_type(), self.out_type()
+        if x.element_type != y.element_type:
+            raise VerifyException(f"element types differ: {x.element_type} and {y.element_type}")
+        if math.prod(x.shape) != math.prod(y.shape):
+            raise VerifyException(f"shapes {list(x.shape)} and {list(y.shape)} hold different numbers of elements")
+        if x.num_lanes != y.num_lanes:
+            raise VerifyException(f"lanes must not change: {x.num_lanes} -> {y.num_lanes}; use a dwc")
 
 
 FIFO_IMPL_STYLES = ("rtl", "vivado")

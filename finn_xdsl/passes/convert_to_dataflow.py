@@ -11,6 +11,7 @@ pair) maps to one layer:
     max_pool_nhwc (kernel == stride)       streaming_maxpool
     topk (indices only)                    label_select
     reshape keeping the last dimension     nothing: the stream is the same data
+    other reshape / flatten                reshape (a wire: same beats, another shape)
 
 Runs of consecutive convertible ops (constants aside) become one partition; its inputs
 and outputs are the tensors crossing the boundary. What stays outside runs on the
@@ -111,9 +112,13 @@ def _convert(op: Operation, conv: _Converter, fused: set[Operation]) -> list[tup
         return [(op.output, conv.add(layer))]
     if isinstance(op, q.ReshapeOp | q.FlattenOp):
         src, dst = q.shape_of(op.operands[0]), q.shape_of(op.results[0])
-        if src[-1] != dst[-1] or op.operands[0] not in conv.streams:
-            raise _Skip("only a reshape of the leading dimensions between layers is a no-op on a stream")
-        return [(op.results[0], conv.streams[op.operands[0]])]
+        if op.operands[0] not in conv.streams:
+            raise _Skip("a reshape only joins a partition between layers")
+        x = conv.streams[op.operands[0]]
+        if src[-1] == dst[-1]:
+            return [(op.results[0], x)]  # leading dimensions only: keep the stream as it is
+        layer = df.ReshapeOp(x, dst, node_name=conv.name(df.ReshapeOp))
+        return [(op.results[0], conv.add(layer))]
     im2col = getattr(q, "Im2ColOp", None)
     if im2col is not None and isinstance(op, im2col):
         return _convert_im2col(op, conv)

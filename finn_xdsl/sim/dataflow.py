@@ -109,6 +109,10 @@ class DataflowFunctions(InterpreterFunctions):
     def run_dwc(self, interpreter: Interpreter, op: df.DWCOp, args: Args):
         return (args[0],)
 
+    @impl(df.ReshapeOp)
+    def run_reshape(self, interpreter: Interpreter, op: df.ReshapeOp, args: Args):
+        return (args[0].reshape(op.out_type().shape),)
+
     @impl(df.FIFOOp)
     def run_fifo(self, interpreter: Interpreter, op: df.FIFOOp, args: Args):
         return (args[0],)

@@ -271,10 +271,9 @@ def test_arbitrary_scale_statistics(tmp_path, capsys):
     _check_flips(total)
 
 
-@pytest.mark.xfail(strict=True, reason="convert-to-dataflow has no stream reshape: a flatten that changes the "
-                   "last dimension ((1, H, W, C) -> (1, H*W*C), H*W > 1) ends the partition (FINN's "
-                   "RemoveCNVtoFCFlatten drops it: the stream order is the same)")
 def test_flatten_of_a_feature_map_stays_in_the_partition(tmp_path):
+    """(1, H, W, C) -> (1, H*W*C) with H*W > 1 becomes a dataflow.reshape (a wire): one
+    partition, as FINN's RemoveCNVtoFCFlatten gives."""
     spec = CNN.replace(pool_after=(1,), seed=50)  # last feature map 2x2
     partitions, _ = run(spec, tmp_path, draws=1)
     assert partitions == 1
