@@ -5,10 +5,24 @@ Each backend is a legalising pass plus a plain printer; the printer decides noth
 """
 
 from collections.abc import Callable
+from importlib import import_module
 
 from xdsl.utils.target import Target
+
+# target name -> (module in finn_xdsl/backends, class name)
+_TARGETS = {
+    "report": ("report", "ReportTarget"),
+    "folding-config": ("folding_config", "FoldingConfigTarget"),
+}
+
+
+def _factory(module: str, cls: str) -> Callable[[], type[Target]]:
+    def load() -> type[Target]:
+        return getattr(import_module(f"finn_xdsl.backends.{module}"), cls)
+
+    return load
 
 
 def get_all_targets() -> dict[str, Callable[[], type[Target]]]:
     """Every finn-xdsl output target, by its command-line name."""
-    return {}
+    return {name: _factory(module, cls) for name, (module, cls) in _TARGETS.items()}

@@ -17,6 +17,11 @@ _PASSES = {
     "lower-conv": "LowerConvPass",
     "convert-to-dataflow": "ConvertToDataflowPass",
     "to-dataflow": "ToDataflowPass",
+    "specialize": "SpecializePass",
+    "minimize-bitwidths": "MinimizeBitwidthsPass",
+    "set-folding": "SetFoldingPass",
+    "apply-folding": "ApplyFoldingPass",
+    "to-folded": "ToFoldedPass",
 }
 
 
