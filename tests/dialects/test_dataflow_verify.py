@@ -69,8 +69,6 @@ CASES: dict[str, tuple[Callable[[], df.DataflowOperation], str]] = {
                    r"result shape \[1, 4\] does not match the inferred shape \[1, 8\]"),
     "mvau_weight_range": (lambda: mvau(w=W * 2), "weights are out of range of INT2"),
     "mvau_weight_type": (lambda: mvau(wt=f32), "weight_type must be a quantized type"),
-    "mvau_hls_simd": (lambda: mvau(x=s(1, 2048), w=np.ones((2048, 2), np.int64), impl="hls"),
-                      r"SIMD >= MW / 1024 violated \(HLS\): MW=2048, SIMD=1"),
     "mvau_acc_range": (lambda: mvau(out=si(4)), r"accumulator range \[-128, 112\] does not fit the output type si4"),
     "mvau_acc_bipolar": (lambda: mvau(out=bipolar), "an MVAU without thresholds outputs integers"),
     "mvau_xnor_types": (lambda: mvau(binary_xnor=True), "binary_xnor needs a bipolar input and bipolar weights"),
