@@ -1,0 +1,31 @@
+"""
+FINN's analytical estimates for dataflow designs (FINN_REFERENCE §1.3, §2.2).
+
+- `resources.layer_resources(op, fpgapart, minimize=...)`: one layer's LUT/BRAM/URAM/DSP.
+- `network.estimate_reports(module, clk_ns, fpgapart)`: the four report JSON objects.
+- `datatypes`: the widths FINN sees (as typed, or after FINN's minimize_bit_width).
+"""
+
+from finn_xdsl.estimates.network import (
+    critical_path_cycles,
+    dataflow_layers,
+    estimate_reports,
+    layer_cycles,
+    layer_resources_report,
+    network_performance,
+    op_and_param_counts,
+)
+from finn_xdsl.estimates.resources import DEFAULT_PART, dsp_block, layer_resources
+
+__all__ = [
+    "DEFAULT_PART",
+    "critical_path_cycles",
+    "dataflow_layers",
+    "dsp_block",
+    "estimate_reports",
+    "layer_cycles",
+    "layer_resources",
+    "layer_resources_report",
+    "network_performance",
+    "op_and_param_counts",
+]
