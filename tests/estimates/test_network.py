@@ -6,7 +6,7 @@ import json
 
 import numpy as np
 import pytest
-from conftest import folded_design, load_baseline
+from estimate_helpers import folded_design, load_baseline
 from xdsl.dialects.builtin import IntegerType, Signedness, TensorType
 from xdsl.ir import Block
 
