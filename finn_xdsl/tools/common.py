@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
-from xdsl.utils.exceptions import DiagnosticException, ParseError
+from xdsl.utils.exceptions import ArgSpecParseError, DiagnosticException, ParseError
 
 from finn_xdsl.errors import FinnError
 from finn_xdsl.utils.diagnostics import parse_error_message, verify_module
@@ -67,11 +67,21 @@ def load_module(path: str, ctx: Context | None = None) -> ModuleOp:
     return module
 
 
-def user_error_message(e: BaseException) -> str | None:
+def user_error_message(e: BaseException) -> str | None:  # noqa: C901
     """The one-line message for an error caused by the user's input, else None."""
     match e:
         case FinnError():
             return str(e)
+        case ArgSpecParseError():
+            # xDSL's pass/target spec syntax error: "<what> at pass-pipeline:1:32"
+            lines = [line.strip() for line in str(e).splitlines() if line.strip()]
+            where = next((line for line in lines if ":" in line and line.split(":")[0] in
+                          ("pass-pipeline", "spec")), "")
+            return (
+                f"pass or target options: {lines[-1]}{' at ' + where if where else ''} in "
+                f"'{lines[-3] if len(lines) >= 3 else ''}'; quote values containing / or -, "
+                'e.g. file="out/config.json"'
+            )
         case ParseError():
             return parse_error_message(e)
         case DiagnosticException():
@@ -94,7 +104,7 @@ def run_tool(main: Callable[[], int | None], debug: bool) -> int:
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130
-    except Exception as e:
+    except (Exception, ArgSpecParseError) as e:  # ArgSpecParseError is a BaseException
         if debug:
             traceback.print_exc()
         message = user_error_message(e)

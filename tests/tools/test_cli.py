@@ -228,3 +228,10 @@ def test_verify_diagnostics_mode(tmp_path):
 
 def test_console_scripts_are_installed():
     assert (BIN / "finn-opt").exists() and (BIN / "finn-exec").exists(), os.listdir(BIN)
+
+
+def test_unquoted_option_path_is_one_line(tmp_path):
+    r = run("finn-opt", model_path("tfc_2w2a_ts_clean"), "-p", "to-dataflow,apply-folding{file=/tmp/x.json}")
+    assert_one_line_error(r, "pass or target options: Unknown token", 'quote values containing / or -')
+    r = run("finn-opt", model_path("tfc_2w2a_ts_clean"), "-t", "report{dir=/tmp/r}")
+    assert_one_line_error(r, "pass or target options: Unknown token")
