@@ -78,6 +78,7 @@ def simulate(
         build_dir=str(build_dir),
         extra_env={k: str(v) for k, v in (extra_env or {}).items()},
         testcase=testcase,
+        results_xml=str(Path(build_dir) / "results.xml"),
     )
     tests, failures = get_results(Path(results))
     if failures:
