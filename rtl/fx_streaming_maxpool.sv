@@ -1,0 +1,129 @@
+// fx_streaming_maxpool: FINN StreamingMaxPool, max over KH x KW windows with stride =
+// kernel (IH % KH == 0 and IW % KW == 0; no ceil_mode), NHWC, PE lanes per beat
+// (CF = C / PE beats per pixel; FINN's 2-D pooling takes whole pixels, PE = C, 1-D
+// pooling folds channels). Values compare as two's complement when SIGNED, else unsigned.
+//
+// One buffer entry of PE values per (output column, channel fold) holds the running
+// maxima of the current window row band; an input beat either starts a window (first row,
+// first column), updates the entry, or, for the last beat of a window, goes straight to
+// the output. Input is consumed at one beat per cycle and outputs are produced as the last
+// window row streams in: IH·IW·CF cycles a frame (FINN's HLS formula IW·IW·(1 + 1/KW²)
+// adds a separate output phase per window row, which this design overlaps).
+// Output beats go through a 2-deep fx_fifo: in0_V_TREADY depends only on registers.
+module fx_streaming_maxpool #(
+    parameter int IH = 4,
+    parameter int IW = 4,
+    parameter int C = 1,
+    parameter int KH = 2,
+    parameter int KW = 2,
+    parameter int PE = 1,
+    parameter int BITS = 8,
+    parameter bit SIGNED = 0
+) (
+    input  logic          ap_clk,
+    input  logic          ap_rst_n,
+    input  logic [WP-1:0] in0_V_TDATA,
+    input  logic          in0_V_TVALID,
+    output logic          in0_V_TREADY,
+    output logic [WP-1:0] out0_V_TDATA,
+    output logic          out0_V_TVALID,
+    input  logic          out0_V_TREADY
+);
+    localparam int W = PE * BITS;
+    localparam int WP = (W + 7) / 8 * 8;
+    localparam int CF = C / PE;
+    localparam int OW = IW / KW;
+    localparam int DEPTH = OW * CF;
+    localparam int AW = DEPTH > 1 ? $clog2(DEPTH) : 1;
+
+    if (IH % KH != 0 || IW % KW != 0 || C % PE != 0) begin : g_bad_parameters
+        $error("fx_streaming_maxpool needs IH %% KH == 0, IW %% KW == 0 and C %% PE == 0");
+    end
+
+    logic [W-1:0] buffer[DEPTH];
+
+    int f, kx, ky, ox;
+    logic [AW-1:0] addr;  // ox·CF + f
+    logic [AW-1:0] row_addr;  // ox·CF
+
+    wire fifo_ready;
+    assign in0_V_TREADY = fifo_ready;
+    wire take = in0_V_TVALID && in0_V_TREADY;
+    wire first = kx == 0 && ky == 0;
+    wire last_f = f == CF - 1;
+    wire last_kx = kx == KW - 1;
+    wire last_ky = ky == KH - 1;
+    wire last_ox = ox == OW - 1;
+    wire push = take && last_kx && last_ky;
+
+    function automatic logic [BITS-1:0] max2(input logic [BITS-1:0] a, input logic [BITS-1:0] b);
+        logic a_bigger;
+        if (SIGNED) a_bigger = $signed(a) > $signed(b);
+        else a_bigger = a > b;
+        return a_bigger ? a : b;
+    endfunction
+
+    logic [W-1:0] acc;
+    always_comb begin
+        for (int i = 0; i < PE; i++) begin
+            acc[i*BITS +: BITS] = first ? in0_V_TDATA[i*BITS +: BITS]
+                                        : max2(buffer[addr][i*BITS +: BITS], in0_V_TDATA[i*BITS +: BITS]);
+        end
+    end
+
+    always_ff @(posedge ap_clk) begin
+        if (take && !push) buffer[addr] <= acc;
+    end
+
+    always_ff @(posedge ap_clk) begin
+        if (!ap_rst_n) begin
+            f <= 0;
+            kx <= 0;
+            ky <= 0;
+            ox <= 0;
+            addr <= '0;
+            row_addr <= '0;
+        end else if (take) begin
+            if (!last_f) begin
+                f <= f + 1;
+                addr <= addr + 1'b1;
+            end else begin
+                f <= 0;
+                if (!last_kx) begin
+                    kx <= kx + 1;
+                    addr <= row_addr;
+                end else begin
+                    kx <= 0;
+                    if (!last_ox) begin
+                        ox <= ox + 1;
+                        addr <= row_addr + AW'(CF);
+                        row_addr <= row_addr + AW'(CF);
+                    end else begin
+                        ox <= 0;
+                        addr <= '0;
+                        row_addr <= '0;
+                        ky <= last_ky ? 0 : ky + 1;
+                    end
+                end
+            end
+        end
+    end
+
+    logic [W-1:0] fifo_out;
+    fx_fifo #(.WIDTH(W), .DEPTH(2)) out_fifo (
+        .ap_clk(ap_clk),
+        .ap_rst_n(ap_rst_n),
+        .in0_V_TDATA(acc),
+        .in0_V_TVALID(push),
+        .in0_V_TREADY(fifo_ready),
+        .out0_V_TDATA(fifo_out),
+        .out0_V_TVALID(out0_V_TVALID),
+        .out0_V_TREADY(out0_V_TREADY)
+    );
+    assign out0_V_TDATA = WP'(fifo_out);
+
+    // the padding bits of the input beat are ignored
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire unused_pad = ^in0_V_TDATA;
+    /* verilator lint_on UNUSEDSIGNAL */
+endmodule
