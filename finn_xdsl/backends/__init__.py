@@ -13,6 +13,7 @@ from xdsl.utils.target import Target
 _TARGETS = {
     "report": ("report", "ReportTarget"),
     "folding-config": ("folding_config", "FoldingConfigTarget"),
+    "sv": ("sv", "SVTarget"),
 }
 
 

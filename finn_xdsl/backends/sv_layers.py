@@ -1,0 +1,359 @@
+"""
+The legalising half of `-t sv`: every decision about a layer's SystemVerilog wrapper.
+
+`legalize(layer)` maps one `dataflow` layer to a `LayerPlan`: the rtl/ library module to
+instantiate, every parameter value, the memory-init files (already formatted), the
+wrapper's ports and the small amount of wrapper-side glue some configurations need
+(bipolar input lanes widened to ±1 in two bits, the affine acc = 2p - MW of a raw
+bipolar×bipolar MVAU computed from an XNOR popcount). Unsupported configurations raise
+FinnError naming the layer and the reason. The printer (`sv.py`) only prints plans.
+
+Conventions (ARCHITECTURE §4): lane i at bits [(i+1)w-1 : iw], two's complement, BIPOLAR as
+{-1 -> 0, +1 -> 1}; ports padded to multiples of 8 bits; MVAU weight word t = nf·SF + sf.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from finn_xdsl.dialects import dataflow as df
+from finn_xdsl.dialects import quant_types as qt
+from finn_xdsl.dialects.dataflow_types import StreamType
+from finn_xdsl.errors import FinnError
+from finn_xdsl.sim.packing import encode, pack_beats
+
+# library modules each top module needs (itself first)
+LIBRARY_DEPS = {
+    "fx_mvu": ("fx_mvu",),
+    "fx_thresholding": ("fx_thresholding",),
+    "fx_swg": ("fx_swg", "fx_fifo"),
+    "fx_fmpadding": ("fx_fmpadding", "fx_fifo"),
+    "fx_streaming_maxpool": ("fx_streaming_maxpool", "fx_fifo"),
+    "fx_dwc": ("fx_dwc",),
+    "fx_label_select": ("fx_label_select",),
+    "fx_fifo": ("fx_fifo",),
+    "fx_add_streams": ("fx_add_streams",),
+    "fx_duplicate_streams": ("fx_duplicate_streams",),
+}
+
+
+def padded(bits: int) -> int:
+    return -(-bits // 8) * 8
+
+
+def signed_bits(lo: int, hi: int) -> int:
+    """The fewest two's complement bits holding [lo, hi] (at least 2)."""
+    b = 2
+    while not (-(1 << (b - 1)) <= lo and hi <= (1 << (b - 1)) - 1):
+        b += 1
+    return b
+
+
+def hex_lines(words: list[int], bits: int) -> str:
+    digits = max(1, (bits + 3) // 4)
+    return "".join(f"{int(w):0{digits}x}\n" for w in words)
+
+
+@dataclass(frozen=True)
+class Port:
+    """One AXI-Stream port of the wrapper: `name` ("in0_V"), direction, padded width."""
+
+    name: str
+    direction: str  # "in" (slave) or "out" (master)
+    width: int
+
+
+@dataclass
+class LayerPlan:
+    """Everything the printer prints for one layer."""
+
+    name: str  # the wrapper module and file name (the layer's node_name)
+    kind: str  # the dataflow op name
+    module: str  # library module, or "" for a plain wire (reshape)
+    params: dict[str, int | str] = field(default_factory=dict)  # str values print quoted
+    ports: list[Port] = field(default_factory=list)
+    files: dict[str, str] = field(default_factory=dict)  # file name -> text
+    file_params: dict[str, str] = field(default_factory=dict)  # wrapper parameter -> file name
+    # wrapper glue: input lanes of 1-bit bipolar codes widened to 2-bit ±1 (lanes count)
+    bipolar_in_lanes: int = 0
+    # wrapper glue: raw output lanes y = 2p - MW from popcount p (lanes, p bits, MW, out bits)
+    affine_out: tuple[int, int, int, int] | None = None
+    # DuplicateStreams: live outputs of the 4 the module has
+    n_out: int = 1
+    summary: str = ""
+
+    @property
+    def library(self) -> tuple[str, ...]:
+        return LIBRARY_DEPS.get(self.module, ())
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def _elem(t: StreamType) -> tuple[int, bool, bool]:
+    """(bits, signed, bipolar) of a stream's elements on the wire."""
+    e = t.element_type
+    if isinstance(e, qt.BipolarType):
+        return 1, False, True
+    lo, _ = qt.value_range(e)
+    return t.element_bits, lo < 0, False
+
+
+def _fail(layer: df.DataflowOperation, why: str) -> FinnError:
+    return FinnError(f"-t sv: {layer.name} '{layer.display_name}': {why}")
+
+
+def _io_ports(layer: df.DataflowOperation) -> list[Port]:
+    ports = [Port(f"in{i}_V", "in", padded(layer.in_type(i).width_bits)) for i in range(len(layer.operands))]
+    ports += [Port(f"out{i}_V", "out", padded(layer.out_type(i).width_bits)) for i in range(len(layer.results))]
+    return ports
+
+
+def _thresholds_full(t: np.ndarray, channels: int) -> np.ndarray:
+    return np.repeat(t, channels, axis=0) if t.shape[0] == 1 and channels != 1 else t
+
+
+# ----------------------------------------------------------------------------- layers
+
+
+def _mvau(op: df.MVAUOp) -> LayerPlan:
+    name = op.display_name
+    x, y = op.in_type(), op.out_type()
+    ib, isg, ibip = _elem(x)
+    wt = op.weight_type
+    wbip = isinstance(wt, qt.BipolarType)
+    mw, mh, pe, simd = op.mw, op.mh, op.value_of("pe"), op.value_of("simd")
+    w = op.weight_values()
+    thr = op.threshold_values()
+    xnor = bool(op.value_of("binary_xnor"))
+    if op.value_of("mem_mode") == "external":
+        raise _fail(op, 'mem_mode "external" (weights streamed in) has no SystemVerilog wrapper yet')
+    if op.value_of("runtime_writeable_weights"):
+        raise _fail(op, "runtime-writeable weights (s_axilite) are not implemented by fx_mvu")
+    plan = LayerPlan(name, op.name, "fx_mvu", ports=_io_ports(op))
+    # the hardware's product path and accumulator domain
+    affine = False
+    if ibip and wbip:
+        # XNOR popcount p = #(x_j == w_j) = (acc + MW) / 2
+        hw_xnor, in_bits, in_signed, w_bits, w_signed = True, 1, False, 1, False
+        affine = not xnor  # raw ±1 products: acc = 2p - MW, in the wrapper or in thresholds
+        lo, hi = 0, mw
+        wcodes = encode(w, 1, bipolar=True)
+    else:
+        if wbip or isinstance(wt, qt.TernaryType):
+            w_bits, w_signed = 2, True  # ±1 (and 0) as 2-bit two's complement
+        else:
+            w_bits = _int_bits(op, wt)
+            w_signed = qt.value_range(wt)[0] < 0
+        hw_xnor = False
+        if ibip:
+            in_bits, in_signed = 2, True  # the wrapper widens each 1-bit code to ±1
+            plan.bipolar_in_lanes = simd
+            xlo, xhi = -1, 1
+        else:
+            in_bits, in_signed = ib, isg
+            xlo, xhi = qt.value_range(x.element_type)
+        lo = int(np.minimum(w * xlo, w * xhi).sum(axis=0).min())
+        hi = int(np.maximum(w * xlo, w * xhi).sum(axis=0).max())
+        wcodes = encode(w, w_bits)
+    ob, _, obip = _elem(y)
+    plan.params.update(MW=mw, MH=mh, PE=pe, SIMD=simd, IN_BITS=in_bits, IN_SIGNED=int(in_signed),
+                       W_BITS=w_bits, W_SIGNED=int(w_signed), XNOR=int(hw_xnor))
+    if thr is None:
+        if obip:
+            raise _fail(op, "a raw (unthresholded) MVAU cannot output bipolar values")
+        if affine:
+            # fx_mvu has no ±1 product path: popcount p in ACC_BITS, the wrapper outputs 2p - MW
+            acc_bits = signed_bits(0, mw)
+            plan.affine_out = (pe, acc_bits, mw, ob)
+            how = f"raw +-1 products: popcount p, wrapper 2p-{mw}"
+        else:
+            # the output type holds the accumulator range (verified): accumulate modulo 2^OUT_BITS
+            acc_bits = ob
+            how = "raw"
+        plan.params.update(ACC_BITS=acc_bits, USE_THRESHOLDS=0)
+    else:
+        t = _thresholds_full(thr, mh).astype(np.int64)
+        if affine:
+            # acc = 2p - MW >= T  <=>  p >= ceil((T + MW) / 2)
+            t = -((-(t + mw)) // 2)
+        # thresholds outside the reachable accumulator range act like lo or hi + 1
+        t = np.clip(t, lo, hi + 1)
+        acc_bits = signed_bits(lo, hi)
+        t_bits = signed_bits(lo, hi + 1)
+        n = t.shape[1]
+        plan.params.update(ACC_BITS=acc_bits, USE_THRESHOLDS=1, N=n, T_BITS=t_bits, OUT_BITS=ob,
+                           BIAS=int(op.value_of("act_val")), OUT_BIPOLAR=int(obip))
+        fname = f"{name}_thresholds.dat"
+        plan.files[fname] = hex_lines([int(v) for v in encode(t.reshape(-1), t_bits)], t_bits)
+        plan.file_params["THRESHOLDS_FILE"] = fname
+        how = f"{n} threshold(s)"
+    # weights: word nf·SF + sf, lane (pe, s) = W[sf·SIMD + s][nf·PE + pe]
+    sf_n, nf_n = mw // simd, mh // pe
+    tiles = np.asarray(wcodes, dtype=np.int64).reshape(sf_n, simd, nf_n, pe).transpose(2, 0, 3, 1)
+    words = pack_beats(tiles.reshape(-1, pe * simd), w_bits, pe * simd)
+    fname = f"{name}_weights.dat"
+    plan.files[fname] = hex_lines(words, pe * simd * w_bits)
+    plan.file_params["WEIGHTS_FILE"] = fname
+    plan.summary = (f"fx_mvu MW={mw} MH={mh} PE={pe} SIMD={simd} "
+                    f"{'xnor' if hw_xnor else f'{in_bits}b x {w_bits}b'}, {how}")
+    return plan
+
+
+def _int_bits(op: df.DataflowOperation, elem) -> int:
+    from finn_xdsl.dialects.dataflow_types import element_bits
+
+    try:
+        return element_bits(elem)
+    except ValueError:
+        raise _fail(op, f"type {elem} has no hardware bit width") from None
+
+
+def _thresholding(op: df.ThresholdingOp) -> LayerPlan:
+    name = op.display_name
+    x, y = op.in_type(), op.out_type()
+    ib, isg, ibip = _elem(x)
+    ob, _, obip = _elem(y)
+    c, pe = x.channels, op.value_of("pe")
+    if op.value_of("runtime_writeable_weights"):
+        raise _fail(op, "runtime-writeable thresholds (s_axilite) are not implemented by fx_thresholding")
+    t = _thresholds_full(op.threshold_values(), c).astype(np.int64)
+    if ibip:
+        # x = 2c - 1 >= T  <=>  code c >= ceil((T + 1) / 2)
+        t, lo, hi = -((-(t + 1)) // 2), 0, 1
+    else:
+        lo, hi = qt.value_range(x.element_type)
+    t = np.clip(t, lo, hi + 1)
+    t_bits = signed_bits(lo, hi + 1)
+    fname = f"{name}_thresholds.dat"
+    plan = LayerPlan(name, op.name, "fx_thresholding", ports=_io_ports(op))
+    plan.params.update(C=c, PE=pe, N=t.shape[1], IN_BITS=ib, IN_SIGNED=int(isg), T_BITS=t_bits,
+                       OUT_BITS=ob, BIAS=int(op.value_of("act_val")), OUT_BIPOLAR=int(obip))
+    plan.files[fname] = hex_lines([int(v) for v in encode(t.reshape(-1), t_bits)], t_bits)
+    plan.file_params["THRESHOLDS_FILE"] = fname
+    plan.summary = f"fx_thresholding C={c} PE={pe} N={t.shape[1]}"
+    return plan
+
+
+def _swg(op: df.SWGOp) -> LayerPlan:
+    if op.value_of("depthwise") or op.value_of("parallel_window"):
+        raise _fail(op, "fx_swg implements only the standard (non-depthwise, non-parallel-window) order")
+    _, ih, iw, c = op.in_type().shape
+    (kh, kw), (sh, sw), (dh, dw) = op.window()
+    bits, _, _ = _elem(op.in_type())
+    simd = op.value_of("simd")
+    plan = LayerPlan(op.display_name, op.name, "fx_swg", ports=_io_ports(op))
+    plan.params.update(IH=ih, IW=iw, C=c, KH=kh, KW=kw, SH=sh, SW=sw, DH=dh, DW=dw, SIMD=simd, BITS=bits)
+    plan.summary = f"fx_swg {ih}x{iw}x{c} k{kh}x{kw} SIMD={simd}"
+    return plan
+
+
+def _fmpadding(op: df.FMPaddingOp) -> LayerPlan:
+    _, ih, iw, c = op.in_type().shape
+    pt, pl, pb, pr = op.value_of("padding")
+    bits, _, bip = _elem(op.in_type())
+    value = int(op.value_of("pad_value"))
+    if bip:
+        value = 1 if value > 0 else 0
+    plan = LayerPlan(op.display_name, op.name, "fx_fmpadding", ports=_io_ports(op))
+    plan.params.update(IH=ih, IW=iw, C=c, PT=pt, PL=pl, PB=pb, PR=pr, SIMD=op.value_of("simd"),
+                       BITS=bits, PAD_VALUE=value)
+    plan.summary = f"fx_fmpadding {ih}x{iw}x{c} pad {pt},{pl},{pb},{pr}"
+    return plan
+
+
+def _maxpool(op: df.StreamingMaxPoolOp) -> LayerPlan:
+    if op.value_of("ceil_mode"):
+        raise _fail(op, "fx_streaming_maxpool has no ceil_mode (partial windows)")
+    _, ih, iw, c = op.in_type().shape
+    kh, kw = op.value_of("kernel")
+    bits, sg, _ = _elem(op.in_type())  # bipolar codes order like their values: unsigned
+    plan = LayerPlan(op.display_name, op.name, "fx_streaming_maxpool", ports=_io_ports(op))
+    plan.params.update(IH=ih, IW=iw, C=c, KH=kh, KW=kw, PE=op.value_of("pe"), BITS=bits, SIGNED=int(sg))
+    plan.summary = f"fx_streaming_maxpool {ih}x{iw}x{c} k{kh}x{kw}"
+    return plan
+
+
+def _dwc(op: df.DWCOp) -> LayerPlan:
+    x, y = op.in_type(), op.out_type()
+    bits, _, _ = _elem(x)
+    total = int(np.prod(x.shape))
+    a, b = x.num_lanes, y.num_lanes
+    plan = LayerPlan(op.display_name, op.name, "fx_dwc", ports=_io_ports(op))
+    plan.params.update(IN_LANES=a, OUT_LANES=b, BITS=bits, TOTAL=total)
+    plan.summary = f"fx_dwc {a} -> {b} lanes of {bits}b"
+    return plan
+
+
+def _label_select(op: df.LabelSelectOp) -> LayerPlan:
+    x, y = op.in_type(), op.out_type()
+    ib, isg, _ = _elem(x)
+    ob, _, _ = _elem(y)
+    plan = LayerPlan(op.display_name, op.name, "fx_label_select", ports=_io_ports(op))
+    plan.params.update(LABELS=x.channels, PE=op.value_of("pe"), K=op.value_of("k"), IN_BITS=ib,
+                       IN_SIGNED=int(isg), OUT_BITS=ob)
+    plan.summary = f"fx_label_select {x.channels} labels, K={op.value_of('k')}"
+    return plan
+
+
+def _fifo(op: df.FIFOOp) -> LayerPlan:
+    width = padded(op.in_type().width_bits)
+    plan = LayerPlan(op.display_name, op.name, "fx_fifo", ports=_io_ports(op))
+    plan.params.update(WIDTH=width, DEPTH=op.adjusted_depth())
+    plan.summary = f"fx_fifo depth {op.adjusted_depth()}"
+    return plan
+
+
+def _add_streams(op: df.AddStreamsOp) -> LayerPlan:
+    x = op.in_type()
+    ib, isg, bip = _elem(x)
+    if bip:
+        raise _fail(op, "adding bipolar streams needs their ±1 values; fx_add_streams adds integer codes")
+    ob, _, _ = _elem(op.out_type())
+    plan = LayerPlan(op.display_name, op.name, "fx_add_streams", ports=_io_ports(op))
+    plan.params.update(C=x.channels, PE=op.value_of("pe"), IN_BITS=ib, IN_SIGNED=int(isg), OUT_BITS=ob)
+    plan.summary = f"fx_add_streams C={x.channels}"
+    return plan
+
+
+def _duplicate(op: df.DuplicateStreamsOp) -> LayerPlan:
+    n = len(op.outputs)
+    if n > 4:
+        raise _fail(op, f"fx_duplicate_streams has at most 4 outputs, the layer has {n}")
+    x = op.in_type()
+    bits, _, _ = _elem(x)
+    plan = LayerPlan(op.display_name, op.name, "fx_duplicate_streams", ports=_io_ports(op), n_out=n)
+    plan.params.update(C=x.channels, PE=op.value_of("pe"), BITS=bits, N_OUT=n)
+    plan.summary = f"fx_duplicate_streams x{n}"
+    return plan
+
+
+def _reshape(op: df.ReshapeOp) -> LayerPlan:
+    plan = LayerPlan(op.display_name, op.name, "", ports=_io_ports(op))
+    plan.summary = "wire"
+    return plan
+
+
+_LEGALIZERS = {
+    df.MVAUOp: _mvau,
+    df.ThresholdingOp: _thresholding,
+    df.SWGOp: _swg,
+    df.FMPaddingOp: _fmpadding,
+    df.StreamingMaxPoolOp: _maxpool,
+    df.DWCOp: _dwc,
+    df.LabelSelectOp: _label_select,
+    df.FIFOOp: _fifo,
+    df.AddStreamsOp: _add_streams,
+    df.DuplicateStreamsOp: _duplicate,
+    df.ReshapeOp: _reshape,
+}
+
+
+def legalize(layer: df.DataflowOperation) -> LayerPlan:
+    """The wrapper plan of one layer; FinnError if the library cannot implement it."""
+    fn = _LEGALIZERS.get(type(layer))
+    if fn is None:
+        raise _fail(layer, f"no rtl/ library module implements {layer.FINN_OP or layer.name}")
+    return fn(layer)  # type: ignore[arg-type]
