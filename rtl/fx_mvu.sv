@@ -1,9 +1,17 @@
 // fx_mvu: FINN-style matrix-vector(-activation) unit, y = MultiThreshold(x · W) or x · W.
 //
 // x: MW elements per vector, arriving as SF = MW/SIMD beats of SIMD lanes (element 0 in the
-// LSBs). W: (MW, MH) in an embedded ROM of WMEM = MW·MH/(PE·SIMD) words, word t = nf·SF + sf,
-// lane (pe, s) at bits (pe·SIMD+s)·W_BITS holding W[sf·SIMD+s][nf·PE+pe] ($readmemh of
-// WEIGHTS_FILE). y: MH elements per vector as NF = MH/PE beats of PE lanes.
+// LSBs). W: (MW, MH) as WMEM = MW·MH/(PE·SIMD) words, word t = nf·SF + sf, lane (pe, s) at
+// bits (pe·SIMD+s)·W_BITS holding W[sf·SIMD+s][nf·PE+pe]. y: MH elements per vector as
+// NF = MH/PE beats of PE lanes.
+//
+// WEIGHT_STREAM = 0: the words sit in an embedded ROM ($readmemh of WEIGHTS_FILE, registered
+// read) and in1_V is unused. WEIGHT_STREAM = 1 (FINN's "internal_decoupled"): no ROM; the
+// words arrive on the AXI-Stream slave in1_V (TDATA = one word, padded to a multiple of 8
+// bits) in the same order, t = 0..WMEM-1 for every vector, e.g. from fx_memstream. A tile
+// issues only when its input beat (or buffered vector) and its weight word are both there:
+// the two TREADYs depend on each other's TVALID (a join, allowed by AXI-Stream as TVALID
+// never waits for TREADY) and on registered state, never on out0_V_TREADY.
 //
 // One PE×SIMD tile per cycle: fold nf = 0 consumes the SF input beats straight from the
 // stream and stores them in a vector buffer; folds nf = 1..NF-1 replay the buffer (the input
@@ -17,10 +25,11 @@
 // bipolar 0/1 code when OUT_BIPOLAR = 1 (2c-1 with N = 1). USE_THRESHOLDS = 0: output the
 // raw ACC_BITS accumulators.
 //
-// Pipeline: issue (input select + weight ROM read) -> PE dot products -> accumulate ->
-// activation into a small output FIFO. Back-pressure uses credits: a tile that completes an
-// output is only issued when the FIFO has a slot not yet reserved by outputs in flight, so
-// in0_V_TREADY depends only on registered state, never combinationally on out0_V_TREADY.
+// Pipeline: issue (input select + weight ROM read or streamed word) -> PE dot products ->
+// accumulate -> activation into a small output FIFO. Back-pressure uses credits: a tile that
+// completes an output is only issued when the FIFO has a slot not yet reserved by outputs in
+// flight, so in0_V_TREADY and in1_V_TREADY depend only on registered state (and the other
+// input's TVALID), never combinationally on out0_V_TREADY.
 module fx_mvu #(
     parameter int MW = 8,
     parameter int MH = 8,
@@ -40,9 +49,11 @@ module fx_mvu #(
     parameter int OUT_BIPOLAR = 0,
     parameter WEIGHTS_FILE = "",
     parameter THRESHOLDS_FILE = "",
+    parameter int WEIGHT_STREAM = 0,
     // derived (do not override)
     parameter int IN_W = SIMD * IN_BITS,
     parameter int IN_WP = (IN_W + 7) / 8 * 8,
+    parameter int W_WP = (PE * SIMD * W_BITS + 7) / 8 * 8,
     parameter int O_BITS = USE_THRESHOLDS != 0 ? OUT_BITS : ACC_BITS,
     parameter int OUT_W = PE * O_BITS,
     parameter int OUT_WP = (OUT_W + 7) / 8 * 8
@@ -54,6 +65,13 @@ module fx_mvu #(
     /* verilator lint_on UNUSEDSIGNAL */
     input  logic              in0_V_TVALID,
     output logic              in0_V_TREADY,
+    // weight words (WEIGHT_STREAM = 1); with the ROM (WEIGHT_STREAM = 0) TDATA and TVALID
+    // are ignored and TREADY stays low, so an instantiation may tie them off
+    /* verilator lint_off UNUSEDSIGNAL */
+    input  logic [W_WP-1:0]   in1_V_TDATA,  // padding bits above PE·SIMD·W_BITS are ignored
+    input  logic              in1_V_TVALID,
+    /* verilator lint_on UNUSEDSIGNAL */
+    output logic              in1_V_TREADY,
     output logic [OUT_WP-1:0] out0_V_TDATA,
     output logic              out0_V_TVALID,
     input  logic              out0_V_TREADY
@@ -74,24 +92,20 @@ module fx_mvu #(
         if (XNOR != 0 && (IN_BITS != 1 || W_BITS != 1)) $error("fx_mvu: XNOR needs 1-bit input and weights");
     end
 
-    // ------------------------------------------------------------------ weights
-    logic [WW-1:0] wmem[WMEM];
-    initial begin
-        if (WEIGHTS_FILE != "") $readmemh(WEIGHTS_FILE, wmem);
-    end
-
     // ------------------------------------------------------------------ stage 0: issue
     logic [SFW-1:0] sf;
     logic [NFW-1:0] nf;
-    logic [WAW-1:0] waddr;
     logic [FAW:0] reserved;  // FIFO entries + outputs in flight
     logic [IN_W-1:0] ibuf[SF];
 
     wire last_sf = sf == SFW'(SF - 1);
     wire can_issue = !last_sf || reserved < (FAW + 1)'(FDEPTH);
     wire replay = nf != '0;
-    assign in0_V_TREADY = !replay && can_issue;
-    wire issue = can_issue && (replay || in0_V_TVALID);
+    wire wvalid = WEIGHT_STREAM == 0 || in1_V_TVALID;
+    wire xvalid = replay || in0_V_TVALID;
+    assign in0_V_TREADY = !replay && can_issue && wvalid;
+    assign in1_V_TREADY = WEIGHT_STREAM != 0 && can_issue && xvalid;
+    wire issue = can_issue && xvalid && wvalid;
 
     wire pop = out0_V_TVALID && out0_V_TREADY;
 
@@ -99,13 +113,11 @@ module fx_mvu #(
         if (!ap_rst_n) begin
             sf <= '0;
             nf <= '0;
-            waddr <= '0;
             reserved <= '0;
         end else begin
             if (issue) begin
                 sf <= last_sf ? '0 : sf + 1'b1;
                 if (last_sf) nf <= nf == NFW'(NF - 1) ? '0 : nf + 1'b1;
-                waddr <= waddr == WAW'(WMEM - 1) ? '0 : waddr + 1'b1;
             end
             reserved <= reserved + (FAW + 1)'(issue && last_sf) - (FAW + 1)'(pop);
         end
@@ -120,24 +132,42 @@ module fx_mvu #(
     always_ff @(posedge ap_clk) begin
         if (issue && !replay) ibuf[sf] <= in0_V_TDATA[IN_W-1:0];
         x1 <= replay ? ibuf[sf] : in0_V_TDATA[IN_W-1:0];
-        w1 <= wmem[waddr];
         first1 <= sf == '0;
         last1 <= last_sf;
         nf1 <= nf;
     end
 
+    // weight word of the issued tile: ROM read at the tile's address, or the streamed word
+    generate
+        if (WEIGHT_STREAM != 0) begin : g_wstream
+            always_ff @(posedge ap_clk) w1 <= in1_V_TDATA[WW-1:0];
+        end else begin : g_wrom
+            logic [WW-1:0] wmem[WMEM];
+            initial begin
+                if (WEIGHTS_FILE != "") $readmemh(WEIGHTS_FILE, wmem);
+            end
+            logic [WAW-1:0] waddr;
+            always_ff @(posedge ap_clk) begin
+                if (!ap_rst_n) waddr <= '0;
+                else if (issue) waddr <= waddr == WAW'(WMEM - 1) ? '0 : waddr + 1'b1;
+            end
+            always_ff @(posedge ap_clk) w1 <= wmem[waddr];
+        end
+    endgenerate
+
     // ------------------------------------------------------------------ stage 1: dot products
     function automatic logic [ACC_BITS-1:0] term(input logic [IN_BITS-1:0] x, input logic [W_BITS-1:0] w);
         logic signed [IN_BITS:0] xs;
         logic signed [W_BITS:0] ws;
-        logic signed [PW-1:0] p;
         logic eq;
         eq = x[0] ~^ w[0];
         if (XNOR != 0) return ACC_BITS'(eq);
         xs = IN_SIGNED != 0 ? $signed({x[IN_BITS-1], x}) : $signed({1'b0, x});
         ws = W_SIGNED != 0 ? $signed({w[W_BITS-1], w}) : $signed({1'b0, w});
-        p = PW'(xs) * PW'(ws);
-        return ACC_BITS'(p);
+        // the exact PW-bit product, reduced modulo 2^ACC_BITS (the caller sizes ACC_BITS
+        // for the sum) in the expression: a PW-bit variable would leave its top bits unused
+        // whenever ACC_BITS < PW
+        return ACC_BITS'(PW'(xs) * PW'(ws));
     endfunction
 
     logic [ACC_BITS-1:0] dot[PE];

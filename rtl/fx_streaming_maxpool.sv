@@ -1,14 +1,19 @@
 // fx_streaming_maxpool: FINN StreamingMaxPool, max over KH x KW windows with stride =
-// kernel (IH % KH == 0 and IW % KW == 0; no ceil_mode), NHWC, PE lanes per beat
-// (CF = C / PE beats per pixel; FINN's 2-D pooling takes whole pixels, PE = C, 1-D
-// pooling folds channels). Values compare as two's complement when SIGNED, else unsigned.
+// kernel, NHWC, PE lanes per beat (CF = C / PE beats per pixel; FINN's 2-D pooling takes
+// whole pixels, PE = C, 1-D pooling folds channels). Values compare as two's complement
+// when SIGNED, else unsigned. Without CEIL_MODE the image must divide into windows
+// (IH % KH == 0, IW % KW == 0); with it OH = ceil(IH / KH), OW = ceil(IW / KW) and the last
+// window column (row) is cut to the KWL = IW - (OW-1)·KW columns (KHL rows) the image still
+// has, pooling only the values present, as ONNX MaxPool's ceil_mode does.
 //
 // One buffer entry of PE values per (output column, channel fold) holds the running
 // maxima of the current window row band; an input beat either starts a window (first row,
 // first column), updates the entry, or, for the last beat of a window, goes straight to
-// the output. Input is consumed at one beat per cycle and outputs are produced as the last
-// window row streams in: IH·IW·CF cycles a frame (FINN's HLS formula IW·IW·(1 + 1/KW²)
-// adds a separate output phase per window row, which this design overlaps).
+// the output. The window's last column / row is a counter compare against KW or KWL (KH
+// or KHL), so partial windows cost nothing. Input is consumed at one beat per cycle and
+// outputs are produced as the last window row streams in: IH·IW·CF cycles a frame (+1 of
+// latency). FINN's HLS formula (1-D OW·CF·(KW+1), 2-D IW·IW·(1 + 1/KW²)) adds a separate
+// output phase per window row, OH·OW·CF cycles more, which this design overlaps.
 // Output beats go through a 2-deep fx_fifo: in0_V_TREADY depends only on registers.
 module fx_streaming_maxpool #(
     parameter int IH = 4,
@@ -18,7 +23,8 @@ module fx_streaming_maxpool #(
     parameter int KW = 2,
     parameter int PE = 1,
     parameter int BITS = 8,
-    parameter bit SIGNED = 0
+    parameter bit SIGNED = 0,
+    parameter bit CEIL_MODE = 0
 ) (
     input  logic          ap_clk,
     input  logic          ap_rst_n,
@@ -32,17 +38,21 @@ module fx_streaming_maxpool #(
     localparam int W = PE * BITS;
     localparam int WP = (W + 7) / 8 * 8;
     localparam int CF = C / PE;
-    localparam int OW = IW / KW;
+    localparam int OH = CEIL_MODE ? (IH + KH - 1) / KH : IH / KH;
+    localparam int OW = CEIL_MODE ? (IW + KW - 1) / KW : IW / KW;
+    localparam int KHL = IH - (OH - 1) * KH;  // rows of the last window row band
+    localparam int KWL = IW - (OW - 1) * KW;  // columns of the last window column
     localparam int DEPTH = OW * CF;
     localparam int AW = DEPTH > 1 ? $clog2(DEPTH) : 1;
 
-    if (IH % KH != 0 || IW % KW != 0 || C % PE != 0) begin : g_bad_parameters
-        $error("fx_streaming_maxpool needs IH %% KH == 0, IW %% KW == 0 and C %% PE == 0");
+    if ((!CEIL_MODE && (IH % KH != 0 || IW % KW != 0)) || C % PE != 0 || KH > IH || KW > IW)
+    begin : g_bad_parameters
+        $error("fx_streaming_maxpool needs KH <= IH, KW <= IW, C %% PE == 0 and, without CEIL_MODE, IH %% KH == 0 and IW %% KW == 0");
     end
 
     logic [W-1:0] buffer[DEPTH];
 
-    int f, kx, ky, ox;
+    int f, kx, ky, ox, oy;
     logic [AW-1:0] addr;  // ox·CF + f
     logic [AW-1:0] row_addr;  // ox·CF
 
@@ -51,9 +61,10 @@ module fx_streaming_maxpool #(
     wire take = in0_V_TVALID && in0_V_TREADY;
     wire first = kx == 0 && ky == 0;
     wire last_f = f == CF - 1;
-    wire last_kx = kx == KW - 1;
-    wire last_ky = ky == KH - 1;
     wire last_ox = ox == OW - 1;
+    wire last_oy = oy == OH - 1;
+    wire last_kx = kx == (last_ox ? KWL : KW) - 1;
+    wire last_ky = ky == (last_oy ? KHL : KH) - 1;
     wire push = take && last_kx && last_ky;
 
     function automatic logic [BITS-1:0] max2(input logic [BITS-1:0] a, input logic [BITS-1:0] b);
@@ -81,6 +92,7 @@ module fx_streaming_maxpool #(
             kx <= 0;
             ky <= 0;
             ox <= 0;
+            oy <= 0;
             addr <= '0;
             row_addr <= '0;
         end else if (take) begin
@@ -103,6 +115,7 @@ module fx_streaming_maxpool #(
                         addr <= '0;
                         row_addr <= '0;
                         ky <= last_ky ? 0 : ky + 1;
+                        if (last_ky) oy <= last_oy ? 0 : oy + 1;
                     end
                 end
             end

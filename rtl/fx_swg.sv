@@ -1,9 +1,12 @@
 // fx_swg: sliding-window generator (FINN ConvolutionInputGenerator, im2col without padding).
 //
-// (1, IH, IW, C) -> (1, OH, OW, KH·KW·C); every output pixel streams its patch in
-// (kh, kw, C) order, C fastest, SIMD channels per beat (CF = C / SIMD beats per pixel).
+// (1, IH, IW, C) -> (1, OH, OW, KH·KW·C); SIMD channels per beat, CF = C / SIMD beats per
+// kernel position. The standard order streams every output pixel's patch as (kh, kw, cf)
+// (qonnx Im2Col's (kh, kw, C), C fastest), the order an MVAU consumes. DEPTHWISE streams it
+// as (cf, kh, kw): a VVAU computes each group of SIMD channels over the whole window before
+// it moves to the next, so it needs all KH·KW positions of one channel fold back to back.
 // OH = (IH - DH·(KH-1) - 1) / SH + 1, OW likewise. 1-D windows are IH = KH = 1 (or
-// IW = KW = 1). Only the standard (non-depthwise) order is implemented.
+// IW = KW = 1).
 //
 // Line buffer: a circular memory of M = BUF_MIN + SH·IW·CF beats, BUF_MIN =
 // ((KH-1)·DH·IW + (KW-1)·DW + 1)·CF being the span of one patch (the last (KH-1)·DH
@@ -11,12 +14,15 @@
 // row while the reader emits the current one. Input beat i (frame order) lives at
 // i mod M. The writer accepts beat i while i < base + M (base: the index of the current
 // patch's top-left beat, the lowest index the reader will still read); the reader emits
-// beat j once j < the number of beats written. Memory reads are asynchronous
+// beat j once j < the number of beats written. Both conditions hold in either order, so
+// DEPTHWISE only changes how the reader's counters nest. Memory reads are asynchronous
 // (distributed RAM). Output beats go through a 2-deep fx_fifo, so in0_V_TREADY depends
 // only on registers, never on out0_V_TREADY.
 //
-// Cycles per frame at full throughput: BUF_MIN (fill) + OH·OW·KH·KW·CF, or the input
-// time IH·IW·CF when that is larger, plus a few cycles of latency.
+// Cycles per frame at full throughput: the reader emits the first patch while the buffer
+// fills, so it ends with the fill: BUF_MIN + (OH·OW - 1)·KH·KW·CF, or the input time
+// IH·IW·CF when that is larger, + 2 of latency. DEPTHWISE adds (CF-1)·(KH·KW-1): the first
+// fold needs the patch's last kernel position before the other folds can follow.
 module fx_swg #(
     parameter int IH = 4,
     parameter int IW = 4,
@@ -28,7 +34,8 @@ module fx_swg #(
     parameter int DH = 1,
     parameter int DW = 1,
     parameter int SIMD = 1,
-    parameter int BITS = 8
+    parameter int BITS = 8,
+    parameter bit DEPTHWISE = 0
 ) (
     input  logic                    ap_clk,
     input  logic                    ap_rst_n,
@@ -88,6 +95,13 @@ module fx_swg #(
     wire last_ox = ox == OW - 1;
     wire last_oy = oy == OH - 1;
 
+    // which patch counters advance with this beat: f, kx, ky nest innermost first in the
+    // standard order, kx, ky, f in the depthwise one; the patch ends with all three last
+    wire step_f = DEPTHWISE ? last_kx && last_ky : 1'b1;
+    wire step_kx = DEPTHWISE ? 1'b1 : last_f;
+    wire step_ky = DEPTHWISE ? last_kx : last_f && last_kx;
+    wire last_patch = last_f && last_kx && last_ky;
+
     always_ff @(posedge ap_clk) begin
         if (!ap_rst_n || (rd_done && wr_count == TOTAL)) begin
             wr_count <= 0;
@@ -110,38 +124,30 @@ module fx_swg #(
                 wr_addr <= wr_addr == AW'(M - 1) ? '0 : wr_addr + 1'b1;
             end
             if (push) begin
-                if (!last_f) begin
-                    f <= f + 1;
-                end else begin
-                    f <= 0;
-                    if (!last_kx) begin
-                        kx <= kx + 1;
-                        kx_off <= kx_off + KX_STEP;
+                if (step_f) f <= last_f ? 0 : f + 1;
+                if (step_kx) begin
+                    kx <= last_kx ? 0 : kx + 1;
+                    kx_off <= last_kx ? 0 : kx_off + KX_STEP;
+                end
+                if (step_ky) begin
+                    ky <= last_ky ? 0 : ky + 1;
+                    ky_off <= last_ky ? 0 : ky_off + KY_STEP;
+                end
+                if (last_patch) begin
+                    if (!last_ox) begin
+                        ox <= ox + 1;
+                        base <= base + OX_STEP;
+                        base_addr <= add_mod(base_addr, OX_STEP);
                     end else begin
-                        kx <= 0;
-                        kx_off <= 0;
-                        if (!last_ky) begin
-                            ky <= ky + 1;
-                            ky_off <= ky_off + KY_STEP;
+                        ox <= 0;
+                        if (!last_oy) begin
+                            oy <= oy + 1;
+                            row_base <= row_base + OY_STEP;
+                            base <= row_base + OY_STEP;
+                            row_base_addr <= add_mod(row_base_addr, OY_STEP);
+                            base_addr <= add_mod(row_base_addr, OY_STEP);
                         end else begin
-                            ky <= 0;
-                            ky_off <= 0;
-                            if (!last_ox) begin
-                                ox <= ox + 1;
-                                base <= base + OX_STEP;
-                                base_addr <= add_mod(base_addr, OX_STEP);
-                            end else begin
-                                ox <= 0;
-                                if (!last_oy) begin
-                                    oy <= oy + 1;
-                                    row_base <= row_base + OY_STEP;
-                                    base <= row_base + OY_STEP;
-                                    row_base_addr <= add_mod(row_base_addr, OY_STEP);
-                                    base_addr <= add_mod(row_base_addr, OY_STEP);
-                                end else begin
-                                    rd_done <= 1'b1;
-                                end
-                            end
+                            rd_done <= 1'b1;
                         end
                     end
                 end

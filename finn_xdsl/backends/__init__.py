@@ -14,6 +14,8 @@ _TARGETS = {
     "report": ("report", "ReportTarget"),
     "folding-config": ("folding_config", "FoldingConfigTarget"),
     "sv": ("sv", "SVTarget"),
+    "tcl": ("tcl", "TclTarget"),
+    "driver": ("driver", "DriverTarget"),
 }
 
 

@@ -3,7 +3,8 @@
 reports.
 
 Writes estimate_layer_cycles.json, estimate_layer_resources.json,
-estimate_network_performance.json and op_and_param_counts.json into DIR (created; each
+estimate_network_performance.json, op_and_param_counts.json and estimate_fifo_sizes.json
+(every dataflow.fifo's depth, TDATA width and bits, plus "total_bits") into DIR (created; each
 file written atomically; keys in graph order; indent 2 like FINN) and prints a short
 summary to the output stream. `minimize` (default true) estimates with the widths FINN's
 minimize_bit_width step gives, as FINN's flow always runs it before its estimates.
@@ -21,6 +22,7 @@ from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.utils.target import Target
 
+from finn_xdsl.dialects import dataflow as df
 from finn_xdsl.estimates.network import estimate_reports
 from finn_xdsl.estimates.resources import DEFAULT_PART
 
@@ -39,6 +41,20 @@ def write_json_atomic(path: str, obj: object) -> None:
         raise
 
 
+def fifo_sizes(module: ModuleOp) -> dict:
+    """{fifo node name: {depth, width, bits}, "total_bits": N}: the buffering size-fifos chose,
+    at the depth and padded TDATA width the fx_fifo instance gets."""
+    sizes: dict = {}
+    total = 0
+    for op in module.walk():
+        if isinstance(op, df.FIFOOp):
+            depth, width = op.adjusted_depth(), op.in_type().padded_width_bits
+            sizes[op.display_name] = {"depth": depth, "width": width, "bits": depth * width}
+            total += depth * width
+    sizes["total_bits"] = total
+    return sizes
+
+
 @dataclass(frozen=True)
 class ReportTarget(Target):
     name = "report"
@@ -51,6 +67,7 @@ class ReportTarget(Target):
     def emit(self, ctx: Context, module: ModuleOp, output: IO[str]) -> None:
         clk = float(self.clock_ns)
         reports = estimate_reports(module, clk, self.fpgapart, self.minimize)
+        reports["estimate_fifo_sizes.json"] = fifo_sizes(module)
         os.makedirs(self.dir, exist_ok=True)
         for fname, obj in reports.items():
             write_json_atomic(os.path.join(self.dir, fname), obj)
@@ -67,3 +84,5 @@ class ReportTarget(Target):
         print(f"estimated_throughput_fps {perf['estimated_throughput_fps']:.2f}, "
               f"estimated_latency_ns {perf['estimated_latency_ns']:g}", file=output)
         print("total: " + ", ".join(f"{k} {v:g}" for k, v in total.items()), file=output)
+        fifos = reports["estimate_fifo_sizes.json"]
+        print(f"fifos: {len(fifos) - 1} FIFOs, {fifos['total_bits']} bits", file=output)

@@ -26,6 +26,7 @@ from xdsl.dialects.builtin import ModuleOp
 from xdsl.utils.target import Target
 
 from finn_xdsl.backends.sv_layers import LayerPlan, Port, legalize, padded
+from finn_xdsl.backends.sv_top import print_tops
 from finn_xdsl.dialects import dataflow as df
 from finn_xdsl.resources import rtl_dir
 
@@ -107,7 +108,25 @@ def print_wrapper(plan: LayerPlan) -> str:
         out.append(f"            out0_V_TDATA[i*{obits} +: {obits}] = {obits}'(2 * int'(popcount[i*{pbits} +: {pbits}]) - {mw});")
         out.append("    end")
         conn["out0_V_TDATA"] = "popcount"
-    params = [(k, _value(v)) for k, v in plan.params.items()] + [(k, k) for k in sorted(plan.file_params)]
+    streamed = set()
+    if plan.memstream is not None:
+        ms = plan.memstream
+        streamed.add(ms.file_param)
+        out.append(f"    // weights: fx_memstream streams {ms.file_param} cyclically into in1_V")
+        out.append(f"    logic {_range(padded(ms.width))} wstream_TDATA;")
+        out.append("    logic wstream_TVALID, wstream_TREADY;")
+        out.append(f"    fx_memstream #(.DEPTH({ms.depth}), .WIDTH({ms.width}), .INIT_FILE({ms.file_param})) wstream (")
+        out.append("        .ap_clk(ap_clk), .ap_rst_n(ap_rst_n), .out0_V_TDATA(wstream_TDATA),")
+        out.append("        .out0_V_TVALID(wstream_TVALID), .out0_V_TREADY(wstream_TREADY)")
+        out.append("    );")
+        for s in ("TDATA", "TVALID", "TREADY"):
+            conn[f"in1_V_{s}"] = f"wstream_{s}"
+    for p in plan.idle_inputs:
+        conn[f"{p.name}_TDATA"] = "'0"
+        conn[f"{p.name}_TVALID"] = "1'b0"
+        conn[f"{p.name}_TREADY"] = ""
+    params = [(k, _value(v)) for k, v in plan.params.items()]
+    params += [(k, k) for k in sorted(plan.file_params) if k not in streamed]
     inst_start = len(out)
     out.append(f"    {plan.module} #(")
     out += [f"        .{k}({v})" + ("," if i < len(params) - 1 else "") for i, (k, v) in enumerate(params)]
@@ -119,6 +138,9 @@ def print_wrapper(plan: LayerPlan) -> str:
             conn[f"out{j}_V_TVALID"] = ""
             conn[f"out{j}_V_TREADY"] = "1'b1"
         out.insert(inst_start, "    /* verilator lint_off PINCONNECTEMPTY */  // outputs beyond N_OUT are dead")
+    elif plan.idle_inputs:
+        unused = True
+        out.insert(inst_start, "    /* verilator lint_off PINCONNECTEMPTY */  // idle inputs: TREADY unused")
     items = list(conn.items())
     out += [f"        .{k}({v})" + ("," if i < len(items) - 1 else "") for i, (k, v) in enumerate(items)]
     out.append("    );")
@@ -142,6 +164,7 @@ class SVTarget(Target):
 
     def emit(self, ctx: Context, module: ModuleOp, output: IO[str]) -> None:
         plans = legalize_module(module)  # every layer legal before anything is written
+        tops = print_tops(module)  # the stitched top(s), when lower-to-hw has run
         os.makedirs(self.dir, exist_ok=True)
         library: set[str] = set()
         for plan in plans:
@@ -157,6 +180,9 @@ class SVTarget(Target):
             print(f"  {plan.name}.sv: {plan.summary}{files}", file=output)
         if library:
             print("library: " + ", ".join(f"{lib}.sv" for lib in sorted(library)), file=output)
+        for fname, text in tops.items():
+            _write(os.path.join(self.dir, fname), text)
+            print(f"top: {fname}", file=output)
 
 
 def sources_for(plan: LayerPlan, directory: str) -> list[str]:

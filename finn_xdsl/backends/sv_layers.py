@@ -27,8 +27,10 @@ from finn_xdsl.sim.packing import encode, pack_beats
 # library modules each top module needs (itself first)
 LIBRARY_DEPS = {
     "fx_mvu": ("fx_mvu",),
+    "fx_memstream": ("fx_memstream",),
     "fx_thresholding": ("fx_thresholding",),
     "fx_swg": ("fx_swg", "fx_fifo"),
+    "fx_swg_parallel": ("fx_swg_parallel", "fx_fifo"),
     "fx_fmpadding": ("fx_fmpadding", "fx_fifo"),
     "fx_streaming_maxpool": ("fx_streaming_maxpool", "fx_fifo"),
     "fx_dwc": ("fx_dwc",),
@@ -65,6 +67,18 @@ class Port:
     width: int
 
 
+@dataclass(frozen=True)
+class MemStream:
+    """Wrapper glue: an fx_memstream streaming the $readmemh file named by the wrapper
+    parameter `file_param` (DEPTH words of WIDTH bits, cyclically) into the library
+    module's in1_V, so the layer's weights live in their own memory (FINN's
+    "internal_decoupled") while the wrapper's ports stay in0_V/out0_V."""
+
+    depth: int
+    width: int
+    file_param: str
+
+
 @dataclass
 class LayerPlan:
     """Everything the printer prints for one layer."""
@@ -82,11 +96,16 @@ class LayerPlan:
     affine_out: tuple[int, int, int, int] | None = None
     # DuplicateStreams: live outputs of the 4 the module has
     n_out: int = 1
+    # wrapper glue: an fx_memstream instance feeding the library module's in1_V
+    memstream: MemStream | None = None
+    # library input streams the wrapper ties off (never valid), e.g. fx_mvu's in1_V with its ROM
+    idle_inputs: tuple[Port, ...] = ()
     summary: str = ""
 
     @property
     def library(self) -> tuple[str, ...]:
-        return LIBRARY_DEPS.get(self.module, ())
+        deps = LIBRARY_DEPS.get(self.module, ())
+        return deps + LIBRARY_DEPS["fx_memstream"] if self.memstream is not None else deps
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -128,8 +147,10 @@ def _mvau(op: df.MVAUOp) -> LayerPlan:
     w = op.weight_values()
     thr = op.threshold_values()
     xnor = bool(op.value_of("binary_xnor"))
-    if op.value_of("mem_mode") == "external":
-        raise _fail(op, 'mem_mode "external" (weights streamed in) has no SystemVerilog wrapper yet')
+    mem_mode = op.value_of("mem_mode")
+    if mem_mode == "external":
+        raise _fail(op, 'mem_mode "external" (weights streamed in from outside the layer) is not supported '
+                    "by -t sv yet")
     if op.value_of("runtime_writeable_weights"):
         raise _fail(op, "runtime-writeable weights (s_axilite) are not implemented by fx_mvu")
     plan = LayerPlan(name, op.name, "fx_mvu", ports=_io_ports(op))
@@ -195,8 +216,17 @@ def _mvau(op: df.MVAUOp) -> LayerPlan:
     tiles = np.asarray(wcodes, dtype=np.int64).reshape(sf_n, simd, nf_n, pe).transpose(2, 0, 3, 1)
     words = pack_beats(tiles.reshape(-1, pe * simd), w_bits, pe * simd)
     fname = f"{name}_weights.dat"
-    plan.files[fname] = hex_lines(words, pe * simd * w_bits)
+    word_bits = pe * simd * w_bits
+    plan.files[fname] = hex_lines(words, word_bits)
     plan.file_params["WEIGHTS_FILE"] = fname
+    if mem_mode == "internal_decoupled":
+        # the same words from an fx_memstream (its own BRAM) into fx_mvu's in1_V
+        plan.params["WEIGHT_STREAM"] = 1
+        plan.memstream = MemStream(sf_n * nf_n, word_bits, "WEIGHTS_FILE")
+        how += ", weights streamed by fx_memstream"
+    else:
+        plan.params["WEIGHT_STREAM"] = 0  # internal_embedded: fx_mvu's own ROM, in1_V idle
+        plan.idle_inputs = (Port("in1_V", "in", padded(word_bits)),)
     plan.summary = (f"fx_mvu MW={mw} MH={mh} PE={pe} SIMD={simd} "
                     f"{'xnor' if hw_xnor else f'{in_bits}b x {w_bits}b'}, {how}")
     return plan
@@ -238,15 +268,34 @@ def _thresholding(op: df.ThresholdingOp) -> LayerPlan:
 
 
 def _swg(op: df.SWGOp) -> LayerPlan:
-    if op.value_of("depthwise") or op.value_of("parallel_window"):
-        raise _fail(op, "fx_swg implements only the standard (non-depthwise, non-parallel-window) order")
+    if op.value_of("parallel_window"):
+        return _swg_parallel(op)
     _, ih, iw, c = op.in_type().shape
     (kh, kw), (sh, sw), (dh, dw) = op.window()
     bits, _, _ = _elem(op.in_type())
     simd = op.value_of("simd")
     plan = LayerPlan(op.display_name, op.name, "fx_swg", ports=_io_ports(op))
-    plan.params.update(IH=ih, IW=iw, C=c, KH=kh, KW=kw, SH=sh, SW=sw, DH=dh, DW=dw, SIMD=simd, BITS=bits)
-    plan.summary = f"fx_swg {ih}x{iw}x{c} k{kh}x{kw} SIMD={simd}"
+    depthwise = bool(op.value_of("depthwise"))
+    plan.params.update(IH=ih, IW=iw, C=c, KH=kh, KW=kw, SH=sh, SW=sw, DH=dh, DW=dw, SIMD=simd, BITS=bits,
+                       DEPTHWISE=int(depthwise))
+    plan.summary = f"fx_swg {ih}x{iw}x{c} k{kh}x{kw} SIMD={simd}{' depthwise' if depthwise else ''}"
+    return plan
+
+
+def _swg_parallel(op: df.SWGOp) -> LayerPlan:
+    """parallel_window: fx_swg_parallel, one whole (kh, kw, C) window per beat. It takes one
+    pixel (SIMD = C) per beat; a depthwise SWG may keep SIMD < C with parallel_window in
+    FINN, a beat layout fx_swg_parallel does not produce."""
+    _, ih, iw, c = op.in_type().shape
+    (kh, kw), (sh, sw), (dh, dw) = op.window()
+    simd = op.value_of("simd")
+    if simd != c:
+        raise _fail(op, f"fx_swg_parallel takes whole pixels: parallel_window with SIMD={simd} < C={c} "
+                    "is not implemented")
+    bits, _, _ = _elem(op.in_type())
+    plan = LayerPlan(op.display_name, op.name, "fx_swg_parallel", ports=_io_ports(op))
+    plan.params.update(IH=ih, IW=iw, C=c, KH=kh, KW=kw, SH=sh, SW=sw, DH=dh, DW=dw, BITS=bits)
+    plan.summary = f"fx_swg_parallel {ih}x{iw}x{c} k{kh}x{kw} (window per beat)"
     return plan
 
 
@@ -265,13 +314,12 @@ def _fmpadding(op: df.FMPaddingOp) -> LayerPlan:
 
 
 def _maxpool(op: df.StreamingMaxPoolOp) -> LayerPlan:
-    if op.value_of("ceil_mode"):
-        raise _fail(op, "fx_streaming_maxpool has no ceil_mode (partial windows)")
     _, ih, iw, c = op.in_type().shape
     kh, kw = op.value_of("kernel")
     bits, sg, _ = _elem(op.in_type())  # bipolar codes order like their values: unsigned
     plan = LayerPlan(op.display_name, op.name, "fx_streaming_maxpool", ports=_io_ports(op))
-    plan.params.update(IH=ih, IW=iw, C=c, KH=kh, KW=kw, PE=op.value_of("pe"), BITS=bits, SIGNED=int(sg))
+    plan.params.update(IH=ih, IW=iw, C=c, KH=kh, KW=kw, PE=op.value_of("pe"), BITS=bits, SIGNED=int(sg),
+                       CEIL_MODE=int(bool(op.value_of("ceil_mode"))))
     plan.summary = f"fx_streaming_maxpool {ih}x{iw}x{c} k{kh}x{kw}"
     return plan
 

@@ -22,6 +22,10 @@ _PASSES = {
     "set-folding": "SetFoldingPass",
     "apply-folding": "ApplyFoldingPass",
     "to-folded": "ToFoldedPass",
+    "lower-to-hw": "LowerToHwPass",
+    "insert-dwc": "InsertDwcPass",
+    "insert-fifos": "InsertFifosPass",
+    "size-fifos": "SizeFifosPass",
 }
 
 

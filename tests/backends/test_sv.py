@@ -13,7 +13,8 @@ configurations the bundled models do not reach; it goes through the same machine
 Default run (one Verilator build per layer, ~7 s each): every synthetic layer, every layer
 of tfc_1w1a and tfc_2w2a, and of cnv_1w1a the first layer of each configuration variant
 (`_variant`: module, XNOR/thresholds/affine/widths for MVAUs, up/down/general ratio for
-DWCs, ...). FINN_XDSL_FULL_RTL=1 runs every layer of tfc_1w1a, tfc_1w2a, tfc_2w2a,
+DWCs, ...), plus one parallel-window SWG (fx_swg_parallel) of cnv_1w1a folded for
+100000 fps. FINN_XDSL_FULL_RTL=1 runs every layer of tfc_1w1a, tfc_1w2a, tfc_2w2a,
 cnv_1w1a, cnv_1w2a and cnv_2w2a (all folded for 10000 fps).
 """
 
@@ -46,6 +47,7 @@ DEFAULT_MODELS = ["tfc_1w1a", "tfc_2w2a", "cnv_1w1a"]
 FULL_MODELS = ["tfc_1w1a", "tfc_1w2a", "tfc_2w2a", "cnv_1w1a", "cnv_1w2a", "cnv_2w2a"]
 FRAMES = 2
 SYNTHETIC = "synthetic"
+PARALLEL_WINDOW_MODEL = "cnv_1w1a@100000"
 
 
 # ----------------------------------------------------------------------------- synthetic
@@ -65,7 +67,8 @@ def _synthetic_module() -> str:
     """Layers and configurations the bundled models do not reach: FMPadding (negative pad),
     DuplicateStreams (2 and 3 outputs), AddStreams, FIFO, Thresholding (to bipolar, and
     from a bipolar input), an MVAU with bipolar input and si3 weights (wrapper widens the
-    codes to +-1), a raw bipolar x bipolar MVAU with PE 2 (wrapper 2p - MW), LabelSelect."""
+    codes to +-1), a raw bipolar x bipolar MVAU with PE 2 (wrapper 2p - MW) and its weights in
+    fx_mvu's ROM (mem_mode internal_embedded; every model MVAU streams them), LabelSelect."""
     rng = np.random.default_rng(7)
     img = "1x6x6x4"
     t5 = np.sort(rng.integers(-6, 7, size=(4, 1)), axis=1)
@@ -83,7 +86,7 @@ builtin.module {{
       %5 = dataflow.fifo %4 {{node_name = "StreamingFIFO_rtl_0", impl = "rtl", depth = 5 : i64}} : ({_st(img, "si4", 2)}) -> {_st(img, "si4", 2)}
       %6 = dataflow.thresholding %5 {{node_name = "Thresholding_rtl_0", impl = "rtl", pe = 2 : i64, thresholds = {_dense(t5, 64)}}} : ({_st(img, "si4", 2)}) -> {_st(img, "!quant.bipolar", 2)}
       %7, %8, %9 = dataflow.duplicate_streams %6 {{node_name = "DuplicateStreams_hls_1", impl = "hls", pe = 2 : i64}} : ({_st(img, "!quant.bipolar", 2)}) -> ({_st(img, "!quant.bipolar", 2)}, {_st(img, "!quant.bipolar", 2)}, {_st(img, "!quant.bipolar", 2)})
-      %10 = dataflow.mvau %7 {{node_name = "MVAU_hls_0", impl = "hls", pe = 2 : i64, simd = 2 : i64, weights = {_dense(wa, 32)}, weight_type = !quant.bipolar}} : ({_st(img, "!quant.bipolar", 2)}) -> {_st(img, "si4", 2)}
+      %10 = dataflow.mvau %7 {{node_name = "MVAU_hls_0", impl = "hls", mem_mode = "internal_embedded", pe = 2 : i64, simd = 2 : i64, weights = {_dense(wa, 32)}, weight_type = !quant.bipolar}} : ({_st(img, "!quant.bipolar", 2)}) -> {_st(img, "si4", 2)}
       %11 = dataflow.mvau %8 {{node_name = "MVAU_rtl_0", impl = "rtl", pe = 3 : i64, simd = 2 : i64, weights = {_dense(wb, 32)}, weight_type = si3, thresholds = {_dense(tb, 64)}}} : ({_st(img, "!quant.bipolar", 2)}) -> {_st("1x6x6x6", "ui2", 3)}
       %12 = dataflow.label_select %11 {{node_name = "LabelSelect_hls_0", impl = "hls", k = 2 : i64, pe = 3 : i64}} : ({_st("1x6x6x6", "ui2", 3)}) -> {_st("1x6x6x2", "ui3", 1)}
       %13 = dataflow.thresholding %9 {{node_name = "Thresholding_rtl_1", impl = "rtl", pe = 2 : i64, thresholds = dense<[[-1, 0, 1]]> : tensor<1x3xi64>}} : ({_st(img, "!quant.bipolar", 2)}) -> {_st(img, "ui2", 2)}
@@ -126,14 +129,16 @@ def _parse(text: str):
 
 
 def _lower(model: str):
+    """`model` or `model@fps`: the bundled model folded for 10000 fps, or for `fps`."""
     if model == SYNTHETIC:
         return _parse(_synthetic_module())
+    model, _, fps = model.partition("@")
     from finn_xdsl.frontend.qonnx import import_onnx
     from finn_xdsl.passes.to_folded import ToFoldedPass
     from finn_xdsl.tools.common import make_context
 
     module = import_onnx(DATA / f"{model}_ts_clean.onnx")
-    ToFoldedPass(target_fps=10000, prefer="rtl").apply(make_context(), module)
+    ToFoldedPass(target_fps=int(fps or 10000), prefer="rtl").apply(make_context(), module)
     return module
 
 
@@ -167,6 +172,10 @@ def _cases():
             if FULL or model == SYNTHETIC or model.startswith("tfc") or variant not in seen:
                 cases.append(pytest.param(model, name, id=f"{model}-{name}"))
             seen.add(variant)
+    # parallel_window (fx_swg_parallel, a whole window per beat): set-folding picks it for the
+    # first CNV SWGs only beyond 10000 fps
+    cases.append(pytest.param(PARALLEL_WINDOW_MODEL, "ConvolutionInputGenerator_rtl_1",
+                              id=f"{PARALLEL_WINDOW_MODEL}-ConvolutionInputGenerator_rtl_1"))
     return cases
 
 
@@ -179,7 +188,7 @@ def generated(tmp_path_factory):
         if model not in cache:
             module = _lower(model)
             streams = _Streams()
-            x = _synthetic_input() if model == SYNTHETIC else np.load(DATA / f"{model}_input.npy")
+            x = _synthetic_input() if model == SYNTHETIC else np.load(DATA / f"{model.partition('@')[0]}_input.npy")
             execute(module, [x], streams)
             out_dir = tmp_path_factory.mktemp(f"sv_{model}")
             SVTarget(dir=str(out_dir)).emit(None, module, io.StringIO())  # type: ignore[arg-type]

@@ -94,9 +94,11 @@ def test_report_target_writes_files(tmp_path):
     out = io.StringIO()
     ReportTarget(dir=str(tmp_path / "rep"), clock_ns=10).emit(make_context(), module, out)
     files = sorted(p.name for p in (tmp_path / "rep").iterdir())
-    assert files == ["estimate_layer_cycles.json", "estimate_layer_resources.json",
+    assert files == ["estimate_fifo_sizes.json", "estimate_layer_cycles.json", "estimate_layer_resources.json",
                      "estimate_network_performance.json", "op_and_param_counts.json"]
-    for f in files[:3]:
+    # no FIFOs in this design: the FIFO report is empty
+    assert json.loads((tmp_path / "rep" / "estimate_fifo_sizes.json").read_text()) == {"total_bits": 0}
+    for f in ("estimate_layer_cycles.json", "estimate_layer_resources.json", "estimate_network_performance.json"):
         assert json.loads((tmp_path / "rep" / f).read_text()) == load_baseline("tfc_2w2a_fps100000", f)
     text = (tmp_path / "rep" / "estimate_layer_cycles.json").read_text()
     assert text == json.dumps(load_baseline("tfc_2w2a_fps100000", "estimate_layer_cycles.json"), indent=2)

@@ -28,6 +28,7 @@ async def rebeats_frames(dut):
     await reset(dut)
     for valid_prob, ready_prob in PHASES:
         x = rng.integers(0, 1 << bits, size=(frames, total))
+        x[0, :], x[-1, ::2] = (1 << bits) - 1, 0  # all-ones lanes and alternating zeros
         beats_in = pack_beats(x, bits, inl)
         expected = pack_beats(x, bits, outl)
         cocotb.start_soon(drive(dut, "in0_V", beats_in, valid_prob, seed=int(rng.integers(1 << 30))))

@@ -4,7 +4,6 @@ frame at full throughput are written to $CYCLES_FILE."""
 
 from __future__ import annotations
 
-
 import cocotb
 import numpy as np
 from axis import run_phases

@@ -1,7 +1,9 @@
 """cocotb test of fx_mvu: expected outputs from numpy, random TVALID/TREADY, throughput.
 
-The case (weights, inputs, thresholds, configuration) comes from test_mvu.py in the .npz
-named by $NPZ.
+The case comes from test_mvu.py in the .npz named by $NPZ: per phase the input vectors, the
+exact accumulators x·W (popcounts for XNOR) and the weight words; thresholds; configuration.
+With WEIGHT_STREAM = 1 the bench also drives in1_V with each vector's WMEM weight words,
+with its own random TVALID gaps.
 """
 
 from __future__ import annotations
@@ -12,17 +14,17 @@ import random
 import cocotb
 import numpy as np
 from axis import collect, drive, reset
+from cocotb.triggers import RisingEdge
 
 from finn_xdsl.sim.packing import pack_beats, unpack_beats
 
+# (input TVALID, weight TVALID, output TREADY) probabilities; the first is the full-rate phase
+PHASES = ((1.0, 1.0, 1.0), (0.6, 0.8, 0.7), (0.9, 0.5, 0.25), (0.3, 1.0, 1.0), (1.0, 0.3, 0.9))
 
-def expected(case) -> tuple[np.ndarray, int, bool]:
+
+def expected(acc: np.ndarray, thr: np.ndarray, cfg: list[int]) -> tuple[np.ndarray, int, bool]:
     """(values of shape (vectors, MH), output bits, signed) as the hardware must produce."""
-    w, x, thr = case["w"], case["x"], case["thr"]
-    mw, _, _, _, _, _, xnor, acc_bits, out_bits, bias, bipolar_out, use_thr, _ = case["cfg"].tolist()
-    acc = x @ w
-    if xnor:
-        acc = (acc + mw) // 2  # popcount #(x_j == w_j) on the 0/1 codes
+    _, _, _, _, _, _, acc_bits, out_bits, bias, bipolar_out, use_thr, _, _ = cfg
     if not use_thr:
         return acc, acc_bits, True
     c = (acc[:, :, None] >= thr[None, :, :]).sum(axis=2)
@@ -33,22 +35,31 @@ def expected(case) -> tuple[np.ndarray, int, bool]:
 
 @cocotb.test()
 async def matches_numpy_under_backpressure(dut):
-    case = np.load(os.environ["NPZ"])
-    mw, mh, pe, simd, ib, _, xnor, _, _, _, _, _, vectors = case["cfg"].tolist()
+    case = np.load(os.environ["NPZ"], allow_pickle=True)
+    cfg = case["cfg"].tolist()
+    mw, mh, pe, simd, ib, bipolar_in, _, _, _, _, _, vectors, stream = cfg
     rng = random.Random(int(os.environ.get("SEED", "0")))
-    want, out_bits, signed = expected(case)
-    beats_in = pack_beats(case["x"], ib, simd, bipolar=bool(xnor))
     n_out = vectors * mh // pe
+    if not stream:
+        dut.in1_V_TVALID.value = 0
+        dut.in1_V_TDATA.value = 0
     await reset(dut)
-    for valid_prob, ready_prob in ((1.0, 1.0), (0.6, 0.7), (0.9, 0.25), (0.3, 1.0)):
+    for phase, (valid_prob, wvalid_prob, ready_prob) in enumerate(PHASES):
+        want, out_bits, signed = expected(case["acc"][phase], case["thr"], cfg)
+        beats_in = pack_beats(case["x"][phase], ib, simd, bipolar=bool(bipolar_in))
         cocotb.start_soon(drive(dut, "in0_V", beats_in, valid_prob, seed=rng.random()))
+        if stream:
+            words = [int(w) for w in case["words"][phase]] * vectors
+            cocotb.start_soon(drive(dut, "in1_V", words, wvalid_prob, seed=rng.random()))
         got, cycles = await collect(dut, "out0_V", n_out, ready_prob, seed=rng.random())
         vals = unpack_beats(got, out_bits, pe, signed).reshape(vectors, mh)
-        assert np.array_equal(vals, want), f"valid {valid_prob} ready {ready_prob}:\n{vals}\n!=\n{want}"
-        if valid_prob == ready_prob == 1.0:
+        assert np.array_equal(vals, want), f"phase {phase}:\n{vals}\n!=\n{want}"
+        if phase == 0:
             ideal = (mh // pe) * (mw // simd) * vectors
             assert cycles <= max(ideal * 1.05, ideal + 20), (cycles, ideal)
             dut._log.info("cycles %d, ideal %d", cycles, ideal)
-        # let the input driver finish before the next round
+        # let the drivers finish before the next phase
         for _ in range(5):
-            await cocotb.triggers.RisingEdge(dut.ap_clk)
+            await RisingEdge(dut.ap_clk)
+    if not stream:
+        assert int(dut.in1_V_TREADY.value) == 0, "in1_V_TREADY must stay low with the ROM"

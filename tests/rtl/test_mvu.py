@@ -1,9 +1,19 @@
-"""fx_mvu: lint and cocotb + Verilator simulation over a grid of foldings and data types.
+"""fx_mvu: lint and cocotb + Verilator simulation over a grid as wide as FINN's MVAU tests.
 
-Each case generates random weights (and thresholds) here, writes the $readmemh files in
-the layout of ARCHITECTURE §4 with finn_xdsl.sim.packing, and hands the arrays to the cocotb
-test (mvu_cocotb.py), which computes the expected outputs with numpy, streams several
-vectors through random TVALID/TREADY and checks bit-exact results and full-throughput cycles.
+The grid covers every fold PE ∈ {1, 2, MH} × SIMD ∈ {1, 2, MW}, odd shapes (MW or MH odd,
+where only 1 and full folds exist), input and weight bits 1/2/4/8 both signed and unsigned,
+bipolar×bipolar XNOR-popcount, bipolar inputs × integer weights (the ±1 codes as 2-bit
+signed values, which is what the -t sv wrapper feeds fx_mvu), multi-threshold outputs with
+N = 1, 3, 5, 7, 15 levels, negative bias and bipolar outputs, raw accumulator outputs, and
+both weight sources: the embedded ROM (WEIGHT_STREAM = 0) and the decoupled weight stream
+on in1_V (WEIGHT_STREAM = 1).
+
+Each case is one Verilator build. Inputs, weights and thresholds are drawn here and handed
+to the cocotb test (mvu_cocotb.py) in an .npz; it streams several vectors per phase under
+random TVALID gaps (input and weight streams independently) and TREADY back-pressure,
+checks bit-exact results against numpy, and checks the cycles of the full-rate phase
+against (MH/PE)(MW/SIMD)·vectors. With streamed weights every phase uses fresh random
+weights, so one build checks several weight matrices; with the ROM they are fixed at build.
 """
 
 from __future__ import annotations
@@ -19,24 +29,45 @@ from finn_xdsl.sim.packing import encode, pack_beats
 from finn_xdsl.sim.rtlsim import lint, simulate
 
 HERE = Path(__file__).parent
+PHASES = 5  # must match mvu_cocotb.PHASES
 
-# name: (MW, MH, PE, SIMD, in_bits, in_signed, w_bits, w_signed, mode, vectors)
-# mode: "raw" (accumulators out), "thr" (multi-threshold, N levels), "xnor_thr" (bipolar
-# xnor-popcount with one threshold, bipolar out), "xnor_raw" (popcount out)
+# name: (MW, MH, PE, SIMD, input, weights, activation, WEIGHT_STREAM, vectors per phase)
+# input/weights: "u<b>"/"s<b>" (un)signed b-bit integers, "bip" bipolar ±1.
+# activation: "raw" (accumulators out) or (N thresholds, OUT_BITS, BIAS, OUT_BIPOLAR).
 CASES = {
-    "pe1_simd1_u2xs2_raw": (8, 8, 1, 1, 2, False, 2, True, "raw", 3),
-    "full_s4xs4_raw": (12, 20, 20, 12, 4, True, 4, True, "raw", 4),
-    "u8xs8_raw": (36, 16, 4, 6, 8, False, 8, True, "raw", 3),
-    "s1xu1_raw": (16, 24, 8, 4, 1, False, 1, False, "raw", 3),
-    "xnor_thr": (32, 16, 4, 8, 1, False, 1, False, "xnor_thr", 5),
-    "u4xs2_thr15": (24, 12, 3, 4, 4, False, 2, True, "thr", 4),
-    "pe1_simdfull_s8xu1_thr3": (10, 9, 1, 10, 8, True, 1, False, "thr", 3),
-    "xnor_raw_pefull_simd1": (9, 6, 6, 1, 1, False, 1, False, "xnor_raw", 3),
+    # 16×16 like FINN's test_fpgadataflow_mvau, every PE × SIMD fold
+    "p1s1_u1xu1_raw_ws": (16, 16, 1, 1, "u1", "u1", "raw", 1, 2),
+    "p1s2_s1xs2_thr1bip_ws": (16, 16, 1, 2, "s1", "s2", (1, 1, 0, True), 1, 2),
+    "p1sf_u2xs4_raw": (16, 16, 1, 16, "u2", "s4", "raw", 0, 3),
+    "p2s1_s2xu8_thr7": (16, 16, 2, 1, "s2", "u8", (7, 3, -4, False), 0, 2),
+    "p2s2_u4xu2_raw_ws": (16, 16, 2, 2, "u4", "u2", "raw", 1, 3),
+    "p2sf_s4xu4_thr15_ws": (16, 16, 2, 16, "s4", "u4", (15, 4, -8, False), 1, 4),
+    "pfs1_u8xs1_raw": (16, 16, 16, 1, "u8", "s1", "raw", 0, 3),
+    "pfs2_s8xs8_raw_ws": (16, 16, 16, 2, "s8", "s8", "raw", 1, 3),
+    "pfsf_xnor_thr1_ws": (16, 16, 16, 16, "bip", "bip", (1, 1, 0, True), 1, 6),
+    # bipolar
+    "p2s2_xnor_raw": (16, 16, 2, 2, "bip", "bip", "raw", 0, 3),
+    "p1s1_xnor_thr1_odd": (7, 5, 1, 1, "bip", "bip", (1, 1, 0, True), 0, 3),
+    "pfsf_bipxs4_thr3_ws": (12, 8, 8, 12, "bip", "s4", (3, 2, 0, False), 1, 4),
+    "p2s2_bipxu2_raw": (8, 6, 2, 2, "bip", "u2", "raw", 0, 3),
+    # odd shapes
+    "p1sf_u8xs8_raw_odd": (15, 9, 1, 15, "u8", "s8", "raw", 0, 3),
+    "pfs1_s8xu4_thr5_odd_ws": (15, 9, 9, 1, "s8", "u4", (5, 3, 0, False), 1, 3),
+    "pfsf_u1xs2_raw_odd_ws": (9, 7, 7, 9, "u1", "s2", "raw", 1, 5),
 }
 
 
-def _rand(rng, bits, signed, shape):
-    lo, hi = (-(1 << (bits - 1)), (1 << (bits - 1)) - 1) if signed else (0, (1 << bits) - 1)
+def _range(dt: str) -> tuple[int, int]:
+    if dt == "bip":
+        return -1, 1
+    bits = int(dt[1:])
+    return (-(1 << (bits - 1)), (1 << (bits - 1)) - 1) if dt[0] == "s" else (0, (1 << bits) - 1)
+
+
+def _draw(rng, dt: str, shape) -> np.ndarray:
+    if dt == "bip":
+        return rng.choice([-1, 1], size=shape)
+    lo, hi = _range(dt)
     return rng.integers(lo, hi + 1, size=shape, dtype=np.int64)
 
 
@@ -54,52 +85,68 @@ def weight_words(w: np.ndarray, pe: int, simd: int, bits: int, bipolar: bool = F
     return pack_beats(tiles.reshape(-1, pe * simd), bits, pe * simd, bipolar)
 
 
-@pytest.mark.parametrize("name", list(CASES))
-def test_mvu(name, tmp_path):
-    mw, mh, pe, simd, ib, isg, wb, wsg, mode, vectors = CASES[name]
+def case_params(name: str) -> tuple[dict[str, object], dict[str, np.ndarray]]:
+    """(fx_mvu parameters without file names, arrays for the bench) of one case."""
+    mw, mh, pe, simd, idt, wdt, act, stream, vectors = CASES[name]
     rng = np.random.default_rng(zlib.crc32(name.encode()))
-    xnor = mode.startswith("xnor")
+    xnor = idt == wdt == "bip"
+    # bipolar inputs with integer weights: the ±1 codes as 2-bit two's complement
+    ib, isg = (1, False) if xnor else (2, True) if idt == "bip" else (int(idt[1:]), idt[0] == "s")
+    wb, wsg = (1, False) if wdt == "bip" else (int(wdt[1:]), wdt[0] == "s")
+    phases_w = PHASES if stream else 1
+    w = _draw(rng, wdt, (phases_w, mw, mh))
+    w = np.repeat(w, PHASES // phases_w, axis=0)
+    x = _draw(rng, idt, (PHASES, vectors, mw))
     if xnor:
-        w = rng.choice([-1, 1], size=(mw, mh))
-        x = rng.choice([-1, 1], size=(vectors, mw))
-        acc_bits = (mw).bit_length() + 1
+        acc = (x @ w + mw) // 2  # popcount #(x_j == w_j)
+        acc_bits = mw.bit_length() + 1
     else:
-        w = _rand(rng, wb, wsg, (mw, mh))
-        x = _rand(rng, ib, isg, (vectors, mw))
-        xmax = max(abs(-(1 << (ib - 1))) if isg else (1 << ib) - 1, 1)
-        wmax = max(abs(-(1 << (wb - 1))) if wsg else (1 << wb) - 1, 1)
-        acc_bits = (mw * xmax * wmax).bit_length() + 1
-    params = {
+        acc = x @ w
+        bound = mw * max(map(abs, _range(idt))) * max(map(abs, _range(wdt)))
+        acc_bits = bound.bit_length() + 1
+    params: dict[str, object] = {
         "MW": mw, "MH": mh, "PE": pe, "SIMD": simd, "IN_BITS": ib, "IN_SIGNED": int(isg),
         "W_BITS": wb, "W_SIGNED": int(wsg), "XNOR": int(xnor), "ACC_BITS": acc_bits,
+        "WEIGHT_STREAM": stream,
     }
-    wfile = tmp_path / "weights.hex"
-    wfile.write_text(_hex_lines(weight_words(w, pe, simd, wb, bipolar=xnor), pe * simd * wb))
-    params["WEIGHTS_FILE"] = f'"{wfile}"'
-    env = {"NPZ": tmp_path / "case.npz", "SEED": rng.integers(1 << 30)}
     thr = np.zeros((mh, 0), dtype=np.int64)
-    out_bits, bias, bipolar_out = acc_bits, 0, False
-    if mode.endswith("thr"):
+    if act == "raw":
+        out_bits, bias, bipolar_out = acc_bits, 0, False
+    else:
+        n_thr, out_bits, bias, bipolar_out = act
         # thresholds spread over the reachable accumulator range, sorted per channel
-        acc = (x @ w) if not xnor else (x @ w + mw) // 2
-        n_thr, out_bits, bias, bipolar_out = {
-            "xnor_thr": (1, 1, 0, True),
-            "thr": (15, 4, -8, False) if ib == 4 else (3, 2, 0, False),
-        }[mode if xnor else "thr"]
         lo, hi = int(acc.min()) - 2, int(acc.max()) + 2
         thr = np.sort(rng.integers(lo, hi + 1, size=(mh, n_thr)), axis=1)
-        t_bits = acc_bits
+        params.update({"USE_THRESHOLDS": 1, "N": n_thr, "T_BITS": acc_bits + 1, "OUT_BITS": out_bits,
+                       "BIAS": bias, "OUT_BIPOLAR": int(bipolar_out)})
+    words = np.array([weight_words(wp, pe, simd, wb, bipolar=wdt == "bip") for wp in w], dtype=object)
+    arrays = {
+        "x": x, "acc": acc, "thr": thr, "words": words,
+        "cfg": np.array([mw, mh, pe, simd, ib, int(idt == "bip" and xnor), acc_bits, out_bits, bias,
+                         int(bipolar_out), int(act != "raw"), vectors, stream]),
+    }
+    return params, arrays
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_mvu(name, tmp_path):
+    params, arrays = case_params(name)
+    wb = int(params["PE"]) * int(params["SIMD"]) * int(params["W_BITS"])
+    if not params["WEIGHT_STREAM"]:
+        wfile = tmp_path / "weights.hex"
+        wfile.write_text(_hex_lines(list(arrays["words"][0]), wb))
+        params["WEIGHTS_FILE"] = f'"{wfile}"'
+    if "N" in params:
+        t_bits = int(params["T_BITS"])
         tfile = tmp_path / "thresholds.hex"
-        tfile.write_text(_hex_lines([int(v) for v in encode(thr.reshape(-1), t_bits)], t_bits))
-        params.update({"USE_THRESHOLDS": 1, "N": n_thr, "T_BITS": t_bits, "OUT_BITS": out_bits,
-                       "BIAS": bias, "OUT_BIPOLAR": int(bipolar_out),
-                       "THRESHOLDS_FILE": f'"{tfile}"'})
-    np.savez(env["NPZ"], w=w, x=x, thr=thr, cfg=np.array(
-        [mw, mh, pe, simd, ib, int(isg), int(xnor), acc_bits, out_bits, bias, int(bipolar_out),
-         int(mode.endswith("thr")), vectors]))
+        tfile.write_text(_hex_lines([int(v) for v in encode(arrays["thr"].reshape(-1), t_bits)], t_bits))
+        params["THRESHOLDS_FILE"] = f'"{tfile}"'
+    npz = tmp_path / "case.npz"
+    np.savez(npz, **arrays)
     src = [rtl_dir() / "fx_mvu.sv"]
     lint(src, "fx_mvu", params)
-    simulate(src, "fx_mvu", "mvu_cocotb", HERE, tmp_path / "build", params, extra_env=env)
+    simulate(src, "fx_mvu", "mvu_cocotb", HERE, tmp_path / "build", params,
+             extra_env={"NPZ": npz, "SEED": zlib.crc32(name.encode()) & 0xFFFF})
 
 
 def test_weight_layout():
@@ -114,3 +161,18 @@ def test_weight_layout():
                 for s in range(simd):
                     lane = (words[nf * sf_n + sf] >> ((p * simd + s) * bits)) & 15
                     assert lane == w[sf * simd + s][nf * pe + p]
+
+
+def test_grid_is_finn_wide():
+    """The grid reaches every fold, bit width, signedness and mode the docstring promises."""
+    folds, types, acts = set(), set(), set()
+    for mw, mh, pe, simd, idt, wdt, act, stream, _ in CASES.values():
+        folds.add((1 if pe == 1 else "MH" if pe == mh else pe, 1 if simd == 1 else "MW" if simd == mw else simd))
+        types.update({("in", idt), ("w", wdt)})
+        acts.add((act if act == "raw" else ("thr", act[0], act[2] < 0, act[3]), stream))
+    assert folds >= {(p, s) for p in (1, 2, "MH") for s in (1, 2, "MW")}
+    for side in ("in", "w"):
+        assert types >= {(side, f"{k}{b}") for k in "su" for b in (1, 2, 4, 8)} | {(side, "bip")}
+    assert {a[0] if a[0] == "raw" else a[0][1] for a in acts} >= {"raw", 1, 3, 5, 7, 15}
+    assert any(a[0] != "raw" and a[0][2] for a in acts) and any(a[0] != "raw" and a[0][3] for a in acts)
+    assert {a[1] for a in acts} == {0, 1}

@@ -1,5 +1,8 @@
-"""fx_thresholding: lint and cocotb + Verilator simulation over a grid of PE, C, N, input
-widths/signedness, bias and bipolar output (one Verilator build per parameter set)."""
+"""fx_thresholding: lint and cocotb + Verilator simulation over a grid at least as wide as
+FINN's own thresholding tests (PE 1 / 2 / C; 1, 2, 4, 8 and 16-bit inputs, signed and
+unsigned; 1..8-bit outputs, signed (negative bias), unsigned and bipolar; odd channel counts;
+N = 1, 2 and 2^k - 1 thresholds), one Verilator build per parameter set. Cases with
+RUNTIME_WRITE build fx_thresholding_axi and also rewrite the thresholds over AXI-lite."""
 
 from __future__ import annotations
 
@@ -15,22 +18,34 @@ from finn_xdsl.sim.rtlsim import lint, simulate
 
 HERE = Path(__file__).parent
 
-# (C, PE, N, IN_BITS, IN_SIGNED, OUT_BITS, BIAS, OUT_BIPOLAR)
+# (C, PE, N, IN_BITS, IN_SIGNED, OUT_BITS, BIAS, OUT_BIPOLAR, RUNTIME_WRITE)
 GRID = [
-    (1, 1, 1, 1, 0, 1, 0, 1),  # 1-bit input, bipolar output coded 0/1
-    (4, 1, 3, 4, 1, 2, 0, 0),  # PE=1, signed input
-    (4, 2, 7, 8, 1, 4, -4, 0),  # negative bias, signed 8-bit
-    (4, 4, 3, 3, 0, 3, 1, 0),  # PE=C, unsigned
-    (6, 2, 7, 5, 0, 3, 0, 0),  # C=6 fold 3
-    (6, 6, 1, 8, 1, 1, 0, 1),  # PE=C=6, bipolar output from signed 8-bit input
-    (6, 1, 3, 2, 1, 3, -2, 0),  # 2-bit signed, fold 6
-    (1, 1, 7, 6, 1, 4, -3, 0),  # C=1, thresholds wider than the input range
+    (1, 1, 1, 1, 0, 1, 0, 1, 0),  # 1-bit input, bipolar output coded 0/1
+    (4, 1, 3, 4, 1, 2, 0, 0, 0),  # PE=1, signed input
+    (4, 2, 7, 8, 1, 4, -4, 0, 0),  # negative bias, signed 8-bit
+    (4, 4, 3, 3, 0, 3, 1, 0, 0),  # PE=C, unsigned
+    (6, 2, 7, 5, 0, 3, 0, 0, 0),  # C=6 fold 3
+    (6, 6, 1, 8, 1, 1, 0, 1, 0),  # PE=C=6, bipolar output from signed 8-bit input
+    (6, 1, 3, 2, 1, 3, -2, 0, 0),  # 2-bit signed, fold 6
+    (1, 1, 7, 6, 1, 4, -3, 0, 0),  # C=1, thresholds wider than the input range
+    # FINN's grid: C 6/16, PE 1 / C/2 / C, INT8/UINT8 -> INT4/UINT4/BIPOLAR, runtime-writeable
+    (6, 1, 15, 8, 1, 4, -8, 0, 1),  # INT8 -> INT4, PE=1, AXI-lite
+    (6, 3, 15, 8, 0, 4, 0, 0, 0),  # UINT8 -> UINT4, PE=C/2
+    (16, 16, 1, 8, 1, 1, 0, 1, 1),  # INT8 -> BIPOLAR, PE=C=16, AXI-lite
+    (6, 2, 255, 8, 1, 8, -128, 0, 1),  # INT8 -> INT8 (255 thresholds), AXI-lite
+    (3, 3, 255, 8, 0, 8, 0, 0, 0),  # UINT8 -> UINT8, odd C, PE=C
+    (2, 2, 7, 16, 1, 3, -4, 0, 1),  # INT16 input (T_BITS 18), AXI-lite
+    # odd channel counts, N not of the form 2^k - 1, 1- and 2-bit inputs
+    (5, 5, 3, 2, 0, 2, 0, 0, 1),  # UINT2 -> UINT2, AXI-lite
+    (7, 1, 2, 4, 1, 2, -1, 0, 0),  # N=2, signed 2-bit output
+    (9, 3, 1, 1, 0, 1, 0, 0, 1),  # 1-bit in and out, PE=3 of 9, AXI-lite
 ]
 
 
 def _ids(p):
-    c, pe, n, bits, signed, ob, bias, bip = p
-    return f"C{c}-PE{pe}-N{n}-{'s' if signed else 'u'}{bits}-o{ob}{'bip' if bip else f'b{bias}'}"
+    c, pe, n, bits, signed, ob, bias, bip, rw = p
+    out = "bip" if bip else f"b{bias}"
+    return f"C{c}-PE{pe}-N{n}-{'s' if signed else 'u'}{bits}-o{ob}{out}{'-axilite' if rw else ''}"
 
 
 def _thresholds(rng, c, n, in_bits, signed):
@@ -44,7 +59,7 @@ def _thresholds(rng, c, n, in_bits, signed):
 
 @pytest.mark.parametrize("p", GRID, ids=_ids)
 def test_thresholding(p, tmp_path):
-    c, pe, n, in_bits, signed, out_bits, bias, bipolar = p
+    c, pe, n, in_bits, signed, out_bits, bias, bipolar, runtime_write = p
     seed = sum(v * 31**i for i, v in enumerate(p)) % 100003
     rng = np.random.default_rng(seed)
     t, t_bits = _thresholds(rng, c, n, in_bits, signed)
@@ -64,15 +79,43 @@ def test_thresholding(p, tmp_path):
         "OUT_BIPOLAR": bipolar,
         "THRESHOLDS_FILE": f'"{thr_file}"',
     }
+    # RUNTIME_WRITE needs the module with the s_axilite ports; the other runs the ROM shell
+    top = "fx_thresholding_axi" if runtime_write else "fx_thresholding"
+    if runtime_write:
+        params["RUNTIME_WRITE"] = 1
     src = [rtl_dir() / "fx_thresholding.sv"]
-    lint(src, "fx_thresholding", params)
+    lint(src, top, params)
     cfg = {k: v for k, v in params.items() if k != "THRESHOLDS_FILE"}
-    simulate(
+    tests = ["bit_exact_and_full_throughput"] + (["runtime_thresholds"] if runtime_write else [])
+    ran = simulate(
         src,
-        "fx_thresholding",
+        top,
         "thresholding_cocotb",
         HERE,
         tmp_path / "build",
         params,
         extra_env={"THR_CONFIG": json.dumps(cfg), "THR_FILE": str(thr_file), "SEED": seed},
+        testcase=tests,
     )
+    assert ran == len(tests)
+
+
+_LINT_BASE = {"C": 6, "PE": 2, "N": 7, "IN_BITS": 8, "IN_SIGNED": 1, "OUT_BITS": 3}
+
+
+@pytest.mark.parametrize("t_bits", [2, 10, 32])
+@pytest.mark.parametrize("top,runtime_write", [("fx_thresholding", None), ("fx_thresholding_axi", 0),
+                                               ("fx_thresholding_axi", 1)])
+def test_thresholding_lint_modes(top, runtime_write, t_bits):
+    """Both modules lint clean with and without the AXI-lite slave, up to 32-bit thresholds."""
+    params = dict(_LINT_BASE, T_BITS=t_bits)
+    if runtime_write is not None:
+        params["RUNTIME_WRITE"] = runtime_write
+    lint([rtl_dir() / "fx_thresholding.sv"], top, params)
+
+
+def test_thresholding_axilite_rejects_wide_thresholds():
+    """The AXI-lite words are 32 bits: wider thresholds stop elaboration with a message."""
+    with pytest.raises(AssertionError, match="RUNTIME_WRITE needs T_BITS <= 32"):
+        lint([rtl_dir() / "fx_thresholding.sv"], "fx_thresholding_axi",
+             dict(_LINT_BASE, T_BITS=33, RUNTIME_WRITE=1))

@@ -1,0 +1,103 @@
+"""
+finn-build: a QONNX model to a complete build folder (ARCHITECTURE §5).
+
+    finn-build MODEL.onnx -o DIR [--target-fps N | --folding FILE] [--board B]
+               [--clock-ns T] [--prefer rtl|hls] [--verify [--input X.npy]]
+
+Runs `finn_xdsl.build.build` with a progress display on stderr (one line per stage with
+its time; a spinner while a stage runs when stderr is a terminal). Every error is one
+`error:` line and exit code 1 (`run_tool`); a failed build leaves no folder behind.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from finn_xdsl.boards import BOARDS, DEFAULT_BOARD, DEFAULT_CLK_NS
+from finn_xdsl.build import DEFAULT_TARGET_FPS
+from finn_xdsl.tools.common import run_tool
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="finn-build",
+        description="Compile a QONNX model into a streaming FPGA accelerator: SystemVerilog, "
+        "Vivado Tcl, estimate reports, a host driver and a whole-design test bench.",
+    )
+    p.add_argument("model", help="the model: .onnx (QONNX) or .mlir")
+    p.add_argument("-o", "--output", required=True, metavar="DIR", help="the build folder (replaced if it is one)")
+    # not an argparse exclusive group: giving both is a user error like any other (one line, exit 1)
+    p.add_argument("--target-fps", type=float, metavar="N",
+                      help=f"fold for N frames per second (default {DEFAULT_TARGET_FPS})")
+    p.add_argument("--folding", metavar="FILE", help="apply a FINN folding configuration JSON instead")
+    p.add_argument("--board", default=DEFAULT_BOARD, help=f"target board (default {DEFAULT_BOARD}): "
+                   + ", ".join(BOARDS))
+    p.add_argument("--clock-ns", type=float, default=DEFAULT_CLK_NS, metavar="T",
+                   help=f"clock period in ns (default {DEFAULT_CLK_NS:g})")
+    p.add_argument("--prefer", choices=("rtl", "hls"), default="rtl", help="preferred layer implementation")
+    p.add_argument("--verify", action="store_true",
+                   help="simulate the stitched design on the sample input and random inputs; "
+                   "check it bit-exact and its throughput")
+    p.add_argument("--input", metavar="X.npy", help="sample input for --verify (default: <model>_input.npy)")
+    p.add_argument("--random-inputs", type=int, default=3, metavar="K", help="random inputs for --verify (default 3)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the random inputs")
+    p.add_argument("--debug", action="store_true", help="show the Python traceback of an error")
+    return p
+
+
+class _Display:
+    """Stage lines on stderr through rich: a spinner while a stage runs, then its time."""
+
+    def __init__(self) -> None:
+        from rich.console import Console
+
+        self.console = Console(stderr=True, highlight=False, soft_wrap=True)
+        self.status = None
+
+    def __call__(self, stage: str, event: str, seconds: float) -> None:
+        if event == "start":
+            self.status = self.console.status(f"{stage} ...")
+            self.status.start()
+            return
+        if self.status is not None:
+            self.status.stop()
+            self.status = None
+        self.console.print(f"[green]✓[/] {stage:<14} {seconds:7.2f} s")
+
+    def close(self) -> None:
+        if self.status is not None:
+            self.status.stop()
+
+
+def run(args: argparse.Namespace) -> int:
+    from finn_xdsl.build import build
+
+    display = _Display()
+    try:
+        result = build(
+            args.model, args.output, target_fps=args.target_fps, folding=args.folding, board=args.board,
+            clock_ns=args.clock_ns, prefer=args.prefer, verify=args.verify, input_npy=args.input,
+            n_random=args.random_inputs, seed=args.seed, progress=display,
+        )
+    finally:
+        display.close()
+    c = display.console
+    c.print(f"build: {result.out_dir}  (slowest layer {result.max_cycles_node}: {result.max_cycles} cycles, "
+            f"{1e9 / (result.max_cycles * args.clock_ns):.1f} fps estimated)")
+    if result.performance is not None:
+        perf = result.performance
+        c.print(f"verify: bit-exact on {perf['N']} frames; {perf['steady_state_cycles']:g} cycles/frame "
+                f"measured, latency {perf['latency_cycles']} cycles, "
+                f"{perf['stable_throughput[images/s]']:.1f} fps at {perf['fclk[mhz]']:g} MHz")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = _parser().parse_args(argv)
+    sys.exit(run_tool(lambda: run(args), args.debug))
+
+
+if __name__ == "__main__":
+    main()
