@@ -168,6 +168,17 @@ def fifo_case() -> Case:
                 est, "StreamingFIFO")
 
 
+def memstream_case() -> Case:
+    """The decoupled weight streamer of an internal_decoupled MVAU (FINN counts its memory in
+    the MVAU's BRAM estimate; there is no separate layer to compare with)."""
+    DEPTH, WIDTH = 512, 32
+    words = np.random.default_rng(2).integers(0, 1 << 31, DEPTH)
+    return Case("fx_memstream", f"depth {DEPTH} width {WIDTH}",
+                dict(DEPTH=DEPTH, WIDTH=WIDTH, INIT_FILE="weights.dat"),
+                {"weights.dat": _hex_words(words, WIDTH)}, None, "MVAU weights (in MVAU)",
+                lambda: True)
+
+
 def no_model(module, label, params, layer_cls_path) -> Case:
     """A layer FINN has no resource model for: '-' unless finn_xdsl gained one."""
     mod, cls = layer_cls_path.rsplit(".", 1)
@@ -185,6 +196,7 @@ def no_model(module, label, params, layer_cls_path) -> Case:
 def cases() -> list[Case]:
     return [
         mvu_case(),
+        memstream_case(),
         thresholding_case(),
         swg_case(),
         no_model("fx_streaming_maxpool", "16x16x8 k2 PE2 u8",

@@ -1,7 +1,9 @@
 """cocotb test of fx_swg_parallel: random frames through random TVALID gaps and TREADY
 back-pressure (tests/rtl/axis.py PHASES), compared bit-exactly with the numpy im2col kernel
 (the interpreter's SWG) packed one whole window (KH·KW·C lanes) per beat; the cycles of
-each phase are written to $CYCLES_FILE.
+each phase are written to $CYCLES_FILE. The handshakes of every cycle are recorded and
+replayed through the token model (tokensim_layers.SWGParallel): its TREADY and TVALID must
+equal the RTL's in every cycle, gaps and back-pressure included.
 
 Not axis.run_phases: it starts the next phase 5 cycles after the last output beat, but
 here the last window can leave many input beats before the frame ends (rows or columns
@@ -18,10 +20,11 @@ from pathlib import Path
 import cocotb
 import numpy as np
 from axis import PHASES, collect, drive, reset
-from cocotb.triggers import RisingEdge
+from cocotb.triggers import ReadOnly, RisingEdge
 
 from finn_xdsl.sim.dataflow_kernels import im2col
 from finn_xdsl.sim.packing import pack_beats
+from finn_xdsl.sim.tokensim_layers import SWG, Edge
 
 
 def frames(p: dict, rng: np.random.Generator, n: int):
@@ -36,6 +39,29 @@ def frames(p: dict, rng: np.random.Generator, n: int):
     return ins, outs
 
 
+async def monitor(dut, trace: list[tuple[int, int, int, int]]) -> None:
+    """Every cycle's (in TVALID, in TREADY, out TVALID, out TREADY), once settled."""
+    sigs = (dut.in0_V_TVALID, dut.in0_V_TREADY, dut.out0_V_TVALID, dut.out0_V_TREADY)
+    while True:
+        await ReadOnly()
+        trace.append(tuple(int(s.value) for s in sigs))
+        await RisingEdge(dut.ap_clk)
+
+
+def replay(p: dict, trace: list[tuple[int, int, int, int]]) -> None:
+    """Drive the token model with the recorded TVALID-in / TREADY-out; its TREADY-in and
+    TVALID-out must be the RTL's, cycle by cycle."""
+    model = SWG("swg", p["IH"], p["IW"], p["C"], p["KH"], p["KW"], p["SH"], p["SW"], p["DH"], p["DW"],
+                p["C"], parallel=True)
+    model.ins, model.outs = [Edge()], [Edge()]
+    for t, (in_valid, in_ready, out_valid, out_ready) in enumerate(trace):
+        got = (int(model.ready(0)), int(model.valid(0)))
+        assert got == (in_ready, out_valid), f"cycle {t}: model (TREADY, TVALID) {got}, RTL {(in_ready, out_valid)}"
+        model.ins[0].fire = bool(in_valid and in_ready)
+        model.outs[0].fire = bool(out_valid and out_ready)
+        model.tick(t)
+
+
 @cocotb.test()
 async def windows_match_im2col(dut):
     p = json.loads(os.environ["PARAMS"])
@@ -43,6 +69,8 @@ async def windows_match_im2col(dut):
     rng = np.random.default_rng(seed)
     prng = random.Random(seed)
     await reset(dut)
+    trace: list[tuple[int, int, int, int]] = []
+    cocotb.start_soon(monitor(dut, trace))
     measured = {}
     for name, n, valid_prob, ready_prob in PHASES:
         ins, outs = frames(p, rng, n)
@@ -54,4 +82,5 @@ async def windows_match_im2col(dut):
         await driver  # the frame's trailing input beats, which complete no window
         await RisingEdge(dut.ap_clk)
     dut._log.info("fx_swg_parallel %s cycles %s", p, measured)
+    replay(p, trace)
     Path(os.environ["CYCLES_FILE"]).write_text(json.dumps(measured))

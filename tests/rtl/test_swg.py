@@ -124,9 +124,8 @@ def test_swg_depthwise_order(shape, kernel, stride, dilation, simd):
 
 
 def test_sv_legalize_passes_depthwise():
-    """The -t sv wrapper of a depthwise SWG sets fx_swg's DEPTHWISE; parallel_window is refused."""
+    """The -t sv wrapper of a depthwise SWG sets fx_swg's DEPTHWISE; parallel_window goes to fx_swg_parallel."""
     from finn_xdsl.backends.sv_layers import legalize
-    from finn_xdsl.errors import FinnError
 
     x = Block(arg_types=[StreamType.of((1, 6, 6, 4), IntegerType(4, Signedness.SIGNED), 2)]).args[0]
     for depthwise in (False, True):
@@ -136,5 +135,5 @@ def test_sv_legalize_passes_depthwise():
         assert plan.params["DEPTHWISE"] == int(depthwise)
         assert (plan.params["SIMD"], plan.params["C"], plan.params["BITS"]) == (2, 4, 4)
     y = Block(arg_types=[StreamType.of((1, 6, 6, 4), IntegerType(4, Signedness.SIGNED), 4)]).args[0]
-    with pytest.raises(FinnError, match="parallel_window"):
-        legalize(SWGOp(y, (3, 3), node_name="ConvolutionInputGenerator_rtl_1", parallel_window=True))
+    plan = legalize(SWGOp(y, (3, 3), node_name="ConvolutionInputGenerator_rtl_1", parallel_window=True))
+    assert plan.module == "fx_swg_parallel"  # a whole window per beat: the other module

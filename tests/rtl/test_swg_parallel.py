@@ -5,15 +5,17 @@ columns, odd image sizes; outputs bit-exact vs numpy im2col (the interpreter's S
 KH·KW·C lanes per beat.
 
 Every build runs 10 frames through full throughput, TVALID gaps and TREADY back-pressure
-(tests/rtl/axis.py PHASES). Cycles at full throughput, both asserted within 5 % (or 20
-cycles):
+(tests/rtl/axis.py PHASES), and replays the recorded handshakes through the token model
+(tokensim_layers.SWGParallel), which must match the RTL's TREADY/TVALID in every cycle.
+Cycles at full throughput, both asserted within 5 % (or 20 cycles):
   * one frame (first input offered -> last window out): the last window leaves one cycle
     after its bottom-right pixel P = ((OH-1)·SH + (KH-1)·DH)·IW + (OW-1)·SW + (KW-1)·DW is
     accepted, P + 2 (exact in every case; the module docstring explains why);
   * the steady-state period, (full_3 - full_1) / 2: the module takes one pixel per cycle
     whatever the output does, so IH·IW, against SWGOp.cycles() for impl "rtl" with
     parallel_window (IH·IW + 2, FINN's formula for its parallel mode; unchanged).
-Measured: k3 7x7x3 full_1 50 / period 49 (cycles() 51); c64 k3 9x9 1b 82 / 81 (83).
+Measured (full_1 / period / cycles()): k3 7x7x3 50 / 49 / 51; c64 k3 9x9 1b 82 / 81 / 83;
+k2 s3 12x11 (last row unused) 122 / 132 / 134.
 """
 
 from __future__ import annotations
