@@ -143,6 +143,19 @@ def swg_case() -> Case:
                 "ConvolutionInputGenerator")
 
 
+def swg_parallel_case() -> Case:
+    H, W, C, K, B = 16, 16, 8, 3, 4
+
+    def est():
+        from finn_xdsl.dialects.dataflow_layers import SWGOp
+        x = _stream((1, H, W, C), _int(B, False), C)
+        return _estimate(SWGOp(x, (K, K), node_name="swg", simd=C, parallel_window=True, impl="rtl",
+                               ram_style="distributed"))
+
+    return Case("fx_swg_parallel", f"{H}x{W}x{C} k{K} s1 parallel window u{B}",
+                dict(IH=H, IW=W, C=C, KH=K, KW=K, BITS=B), {}, est, "ConvolutionInputGenerator")
+
+
 def dwc_case() -> Case:
     IN, OUT, B, TOTAL = 2, 8, 8, 64
 
@@ -199,6 +212,7 @@ def cases() -> list[Case]:
         memstream_case(),
         thresholding_case(),
         swg_case(),
+        swg_parallel_case(),
         no_model("fx_streaming_maxpool", "16x16x8 k2 PE2 u8",
                  dict(IH=16, IW=16, C=8, KH=2, KW=2, PE=2, BITS=8),
                  "finn_xdsl.dialects.dataflow_layers.StreamingMaxPoolOp"),
