@@ -107,8 +107,8 @@ def mvu_case() -> Case:
 
     return Case(
         "fx_mvu", f"MW{MW} MH{MH} PE{PE} SIMD{SIMD} u{IB}xs{WB} acc{ACC}, no thr",
-        dict(MW=MW, MH=MH, PE=PE, SIMD=SIMD, IN_BITS=IB, IN_SIGNED=0, W_BITS=WB, W_SIGNED=1,
-             ACC_BITS=ACC, USE_THRESHOLDS=0, WEIGHTS_FILE="weights.dat"),
+        {"MW": MW, "MH": MH, "PE": PE, "SIMD": SIMD, "IN_BITS": IB, "IN_SIGNED": 0, "W_BITS": WB, "W_SIGNED": 1,
+             "ACC_BITS": ACC, "USE_THRESHOLDS": 0, "WEIGHTS_FILE": "weights.dat"},
         {"weights.dat": _hex_words(words, PE * SIMD * WB)}, est, "MVAU")
 
 
@@ -124,8 +124,8 @@ def thresholding_case() -> Case:
 
     return Case(
         "fx_thresholding", f"C{C} PE{PE} N{N} s{IB}->u{OB}",
-        dict(C=C, PE=PE, N=N, IN_BITS=IB, IN_SIGNED=1, T_BITS=TB, OUT_BITS=OB,
-             THRESHOLDS_FILE="thresholds.dat"),
+        {"C": C, "PE": PE, "N": N, "IN_BITS": IB, "IN_SIGNED": 1, "T_BITS": TB, "OUT_BITS": OB,
+             "THRESHOLDS_FILE": "thresholds.dat"},
         {"thresholds.dat": _hex_words(t.reshape(-1), TB)}, est, "Thresholding")
 
 
@@ -139,7 +139,7 @@ def swg_case() -> Case:
                                ram_style="distributed"))
 
     return Case("fx_swg", f"{H}x{W}x{C} k{K} s1 SIMD{SIMD} u{B}",
-                dict(IH=H, IW=W, C=C, KH=K, KW=K, SIMD=SIMD, BITS=B), {}, est,
+                {"IH": H, "IW": W, "C": C, "KH": K, "KW": K, "SIMD": SIMD, "BITS": B}, {}, est,
                 "ConvolutionInputGenerator")
 
 
@@ -153,7 +153,7 @@ def swg_parallel_case() -> Case:
                                ram_style="distributed"))
 
     return Case("fx_swg_parallel", f"{H}x{W}x{C} k{K} s1 parallel window u{B}",
-                dict(IH=H, IW=W, C=C, KH=K, KW=K, BITS=B), {}, est, "ConvolutionInputGenerator")
+                {"IH": H, "IW": W, "C": C, "KH": K, "KW": K, "BITS": B}, {}, est, "ConvolutionInputGenerator")
 
 
 def dwc_case() -> Case:
@@ -165,7 +165,7 @@ def dwc_case() -> Case:
         return _estimate(DWCOp(x, OUT, node_name="dwc", impl="rtl"))
 
     return Case("fx_dwc", f"{IN}->{OUT} lanes u{B}, {TOTAL}/frame",
-                dict(IN_LANES=IN, OUT_LANES=OUT, BITS=B, TOTAL=TOTAL), {}, est,
+                {"IN_LANES": IN, "OUT_LANES": OUT, "BITS": B, "TOTAL": TOTAL}, {}, est,
                 "StreamingDataWidthConverter")
 
 
@@ -177,7 +177,7 @@ def fifo_case() -> Case:
         x = _stream((1, 64), _int(8, False), WIDTH // 8)
         return _estimate(FIFOOp(x, DEPTH, node_name="fifo", impl="rtl", impl_style="rtl"))
 
-    return Case("fx_fifo", f"width {WIDTH} depth {DEPTH}", dict(WIDTH=WIDTH, DEPTH=DEPTH), {},
+    return Case("fx_fifo", f"width {WIDTH} depth {DEPTH}", {"WIDTH": WIDTH, "DEPTH": DEPTH}, {},
                 est, "StreamingFIFO")
 
 
@@ -187,7 +187,7 @@ def memstream_case() -> Case:
     DEPTH, WIDTH = 512, 32
     words = np.random.default_rng(2).integers(0, 1 << 31, DEPTH)
     return Case("fx_memstream", f"depth {DEPTH} width {WIDTH}",
-                dict(DEPTH=DEPTH, WIDTH=WIDTH, INIT_FILE="weights.dat"),
+                {"DEPTH": DEPTH, "WIDTH": WIDTH, "INIT_FILE": "weights.dat"},
                 {"weights.dat": _hex_words(words, WIDTH)}, None, "MVAU weights (in MVAU)",
                 lambda: True)
 
@@ -214,21 +214,21 @@ def cases() -> list[Case]:
         swg_case(),
         swg_parallel_case(),
         no_model("fx_streaming_maxpool", "16x16x8 k2 PE2 u8",
-                 dict(IH=16, IW=16, C=8, KH=2, KW=2, PE=2, BITS=8),
+                 {"IH": 16, "IW": 16, "C": 8, "KH": 2, "KW": 2, "PE": 2, "BITS": 8},
                  "finn_xdsl.dialects.dataflow_layers.StreamingMaxPoolOp"),
         no_model("fx_fmpadding", "16x16x8 pad 1 SIMD2 u8",
-                 dict(IH=16, IW=16, C=8, PT=1, PL=1, PB=1, PR=1, SIMD=2, BITS=8),
+                 {"IH": 16, "IW": 16, "C": 8, "PT": 1, "PL": 1, "PB": 1, "PR": 1, "SIMD": 2, "BITS": 8},
                  "finn_xdsl.dialects.dataflow_layers.FMPaddingOp"),
         dwc_case(),
         fifo_case(),
         no_model("fx_label_select", "64 labels PE4 K5 s16->u8",
-                 dict(LABELS=64, PE=4, K=5, IN_BITS=16, IN_SIGNED=1, OUT_BITS=8),
+                 {"LABELS": 64, "PE": 4, "K": 5, "IN_BITS": 16, "IN_SIGNED": 1, "OUT_BITS": 8},
                  "finn_xdsl.dialects.dataflow_layers.LabelSelectOp"),
         no_model("fx_add_streams", "C64 PE4 u8+u8->u9",
-                 dict(C=64, PE=4, IN_BITS=8, IN_SIGNED=0, OUT_BITS=9),
+                 {"C": 64, "PE": 4, "IN_BITS": 8, "IN_SIGNED": 0, "OUT_BITS": 9},
                  "finn_xdsl.dialects.dataflow_streams.AddStreamsOp"),
         no_model("fx_duplicate_streams", "C64 PE4 u8 x2",
-                 dict(C=64, PE=4, BITS=8, N_OUT=2),
+                 {"C": 64, "PE": 4, "BITS": 8, "N_OUT": 2},
                  "finn_xdsl.dialects.dataflow_streams.DuplicateStreamsOp"),
     ]
 
@@ -237,7 +237,7 @@ def cases() -> list[Case]:
 
 
 def has_slang(yosys: str) -> bool:
-    p = subprocess.run([yosys, "-p", "help read_slang"], capture_output=True, text=True,
+    p = subprocess.run([yosys, "-p", "help read_slang"], check=False, capture_output=True, text=True,
                        cwd=tempfile.gettempdir())
     return p.returncode == 0 and "Read SystemVerilog sources" in p.stdout
 
@@ -312,7 +312,7 @@ def synthesise(yosys: str, case: Case, timeout: float, frontend: str = "verilog"
             (d / name).write_text(text)
         (d / "synth.ys").write_text(yosys_script(case, frontend))
         try:
-            p = subprocess.run([yosys, "-q", "-s", "synth.ys"], cwd=d, capture_output=True,
+            p = subprocess.run([yosys, "-q", "-s", "synth.ys"], check=False, cwd=d, capture_output=True,
                                text=True, timeout=timeout)
         except subprocess.TimeoutExpired:
             raise RuntimeError(f"timed out after {timeout:.0f} s") from None
@@ -355,7 +355,7 @@ def main(argv=None) -> int:
 
     tries = find_yosys(args.yosys)
     sel = [c for c in cases() if not args.modules or c.module in args.modules]
-    versions = {y: (subprocess.run([y, "-V"], capture_output=True, text=True).stdout.split(" (")[0]
+    versions = {y: (subprocess.run([y, "-V"], check=False, capture_output=True, text=True).stdout.split(" (")[0]
                     or Path(y).name) for y, _ in tries}
     names = [f"{versions[y]} read_{'verilog -sv' if f == 'verilog' else 'slang'}" for y, f in tries]
     print(f"Yosys: {' then '.join(names)} (a module failing in one is retried in the next;"

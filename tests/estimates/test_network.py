@@ -50,7 +50,7 @@ def test_layer_resources_match_finn(finn_run):
 
 
 def test_network_performance_matches_finn(finn_run):
-    run, module, rep = finn_run
+    run, _module, rep = finn_run
     assert rep["estimate_network_performance.json"] == load_baseline(run, "estimate_network_performance.json")
 
 
