@@ -131,8 +131,10 @@ def model_of(op: df.DataflowOperation, fifo_depth: int | None = None) -> tl.Node
         case df.SWGOp():
             _, ih, iw, c = op.in_type().shape
             (kh, kw), (sh, sw), (dh, dw) = op.window()
+            if op.value_of("parallel_window"):
+                return tl.SWGParallel(name, ih, iw, c, kh, kw, sh, sw, dh, dw)
             return tl.SWG(name, ih, iw, c, kh, kw, sh, sw, dh, dw, op.value_of("simd"),
-                          bool(op.value_of("depthwise")), bool(op.value_of("parallel_window")))
+                          bool(op.value_of("depthwise")))
         case df.StreamingMaxPoolOp():
             _, ih, iw, c = op.in_type().shape
             kh, kw = op.value_of("kernel")

@@ -209,20 +209,11 @@ class Thresholding(Node):
 
 class SWG(Node):
     """fx_swg: line buffer of M beats, patch reads in (oy, ox, ky, kx, f) order, or
-    (oy, ox, f, ky, kx) for depthwise. `parallel` (parallel_window: a whole window per
-    beat) is another module, fx_swg_parallel: constructing an SWG with parallel=True gives
-    an `SWGParallel`."""
-
-    def __new__(cls, *args, **kwargs):
-        """Dispatch parallel_window to SWGParallel (same arguments), so that callers build
-        every SWG model the same way."""
-        parallel = kwargs.get("parallel", args[12] if len(args) > 12 else False)
-        if cls is SWG and parallel:
-            return SWGParallel(*args, **kwargs)
-        return super().__new__(cls)
+    (oy, ox, f, ky, kx) for depthwise. parallel_window (a whole window per beat) is another
+    module, fx_swg_parallel, modelled by `SWGParallel`."""
 
     def __init__(self, name: str, ih: int, iw: int, c: int, kh: int, kw: int, sh: int, sw: int,
-                 dh: int, dw: int, simd: int, depthwise: bool = False, parallel: bool = False):
+                 dh: int, dw: int, simd: int, depthwise: bool = False):
         super().__init__(name)
         cf = c // simd
         oh = (ih - dh * (kh - 1) - 1) // sh + 1
@@ -284,7 +275,7 @@ class SWGParallel(Node):
     DEPTH = 2
 
     def __init__(self, name: str, ih: int, iw: int, c: int, kh: int, kw: int, sh: int, sw: int,
-                 dh: int, dw: int, simd: int, depthwise: bool = False, parallel: bool = True):
+                 dh: int, dw: int):
         super().__init__(name)
         oh = (ih - dh * (kh - 1) - 1) // sh + 1
         ow = (iw - dw * (kw - 1) - 1) // sw + 1

@@ -6,25 +6,16 @@ one g++ build runs the whole grid."""
 
 from __future__ import annotations
 
-import importlib.util
 import zlib
-from pathlib import Path
 
 import numpy as np
 import pytest
+from rtl_grids import rtl_test_module
 
 from finn_xdsl.sim.csim import compile_and_run
 from finn_xdsl.sim.packing import pack_beats
 
 VECTORS = 24
-
-
-def rtl_test_module(name: str):
-    """A module of tests/rtl loaded by path (tests/ has no packages), for its grid tables."""
-    spec = importlib.util.spec_from_file_location(f"_rtl_{name}", Path(__file__).parents[1] / "rtl" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 ADD_STREAMS = rtl_test_module("test_streams").ADD_STREAMS

@@ -7,12 +7,11 @@ frames at both extremes; one g++ build runs the whole grid."""
 
 from __future__ import annotations
 
-import importlib.util
 import zlib
-from pathlib import Path
 
 import numpy as np
 import pytest
+from rtl_grids import rtl_test_module
 
 from finn_xdsl.errors import FinnError
 from finn_xdsl.sim.csim import compile_and_run
@@ -20,14 +19,6 @@ from finn_xdsl.sim.dataflow_kernels import label_select
 from finn_xdsl.sim.packing import pack_beats
 
 FRAMES = 12  # per kind of frame: random, tie-heavy
-
-
-def rtl_test_module(name: str):
-    """A module of tests/rtl loaded by path (tests/ has no packages), for its grid tables."""
-    spec = importlib.util.spec_from_file_location(f"_rtl_{name}", Path(__file__).parents[1] / "rtl" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 LABEL_SELECT = rtl_test_module("test_streams").LABEL_SELECT

@@ -10,12 +10,11 @@ also checks that a call leaves no state behind for the next."""
 
 from __future__ import annotations
 
-import importlib.util
 import zlib
-from pathlib import Path
 
 import numpy as np
 import pytest
+from rtl_grids import rtl_test_module
 
 from finn_xdsl.errors import FinnError
 from finn_xdsl.sim.csim import compile_and_run
@@ -23,14 +22,6 @@ from finn_xdsl.sim.dataflow_kernels import im2col, swg_depthwise_order
 from finn_xdsl.sim.packing import pack_beats
 
 FRAMES = 5
-
-
-def rtl_test_module(name: str):
-    """A module of tests/rtl loaded by path (tests/ has no packages), for its grid tables."""
-    spec = importlib.util.spec_from_file_location(f"_rtl_{name}", Path(__file__).parents[1] / "rtl" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 _RTL = rtl_test_module("test_swg")

@@ -24,7 +24,7 @@ from cocotb.triggers import ReadOnly, RisingEdge
 
 from finn_xdsl.sim.dataflow_kernels import im2col
 from finn_xdsl.sim.packing import pack_beats
-from finn_xdsl.sim.tokensim_layers import SWG, Edge
+from finn_xdsl.sim.tokensim_layers import Edge, SWGParallel
 
 
 def frames(p: dict, rng: np.random.Generator, n: int):
@@ -51,8 +51,7 @@ async def monitor(dut, trace: list[tuple[int, int, int, int]]) -> None:
 def replay(p: dict, trace: list[tuple[int, int, int, int]]) -> None:
     """Drive the token model with the recorded TVALID-in / TREADY-out; its TREADY-in and
     TVALID-out must be the RTL's, cycle by cycle."""
-    model = SWG("swg", p["IH"], p["IW"], p["C"], p["KH"], p["KW"], p["SH"], p["SW"], p["DH"], p["DW"],
-                p["C"], parallel=True)
+    model = SWGParallel("swg", p["IH"], p["IW"], p["C"], p["KH"], p["KW"], p["SH"], p["SW"], p["DH"], p["DW"])
     model.ins, model.outs = [Edge()], [Edge()]
     for t, (in_valid, in_ready, out_valid, out_ready) in enumerate(trace):
         got = (int(model.ready(0)), int(model.valid(0)))
