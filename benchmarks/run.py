@@ -3,6 +3,7 @@ finn-xdsl performance figures, in one command:
 
     python benchmarks/run.py            # all figures
     python benchmarks/run.py --repeat 5 # more repetitions (medians are printed)
+    python benchmarks/run.py --csim     # then also csim_vs_rtlsim.py (C-sim vs RTL-sim, minutes)
 
 For the TFC and CNV models: ONNX import (qonnx cleanup + IR construction + verification),
 printing (custom and generic form), parsing the printed text back, one reference
@@ -103,6 +104,7 @@ def tool_time(args: list[str], repeat: int) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--csim", action="store_true", help="also run benchmarks/csim_vs_rtlsim.py")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -149,6 +151,10 @@ def main() -> int:
         status = "ok" if value <= limit else "OVER TARGET"
         ok &= value <= limit
         print(f"target {label:<22} {value:6.3f} s <= {limit:.1f} s  {status}")
+    if args.csim:
+        print()
+        sys.stdout.flush()
+        subprocess.run([sys.executable, str(Path(__file__).with_name("csim_vs_rtlsim.py"))], check=True)
     return 0 if ok else 1
 
 

@@ -27,7 +27,7 @@ void fx_add_streams(hls::stream<ap_uint<PE * IN_BITS>>& in0, hls::stream<ap_uint
             const ap_uint<IN_BITS> x0 = a.range(p * IN_BITS + IN_BITS - 1, p * IN_BITS);
             const ap_uint<IN_BITS> x1 = b.range(p * IN_BITS + IN_BITS - 1, p * IN_BITS);
             sum_t s;
-            if constexpr (IN_SIGNED) {
+            if (IN_SIGNED) {
                 s = sum_t(ap_int<IN_BITS>(x0)) + sum_t(ap_int<IN_BITS>(x1));
             } else {
                 s = sum_t(x0) + sum_t(x1);

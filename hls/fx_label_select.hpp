@@ -46,7 +46,7 @@ void fx_label_select(hls::stream<ap_uint<PE * IN_BITS>>& in, hls::stream<ap_uint
 #pragma HLS UNROLL
                 const ap_uint<IN_BITS> bits = word.range(p * IN_BITS + IN_BITS - 1, p * IN_BITS);
                 value_t v;
-                if constexpr (IN_SIGNED) {
+                if (IN_SIGNED) {
                     v = value_t(ap_int<IN_BITS>(bits));
                 } else {
                     v = value_t(bits);

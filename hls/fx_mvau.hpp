@@ -65,7 +65,7 @@ struct FxMvauWeightStream {
 template <unsigned IN_BITS, bool IN_SIGNED, unsigned W_BITS, bool W_SIGNED, bool XNOR, int IW, int WW>
 ap_int<IN_BITS + W_BITS + 2> fx_mac_term(const ap_uint<IW>& x, unsigned xi, const ap_uint<WW>& w, unsigned wi) {
 #pragma HLS INLINE
-    if constexpr (XNOR) {
+    if (XNOR) {
         return x[xi] == w[wi] ? 1 : 0;
     } else {
         return fx_lane<IN_BITS, IN_SIGNED>(x, xi) * fx_lane<W_BITS, W_SIGNED>(w, wi);

@@ -27,7 +27,7 @@ ap_uint<PE * BITS> fx_lane_max(const ap_uint<PE * BITS>& a, const ap_uint<PE * B
         const ap_uint<BITS> x0 = a.range(p * BITS + BITS - 1, p * BITS);
         const ap_uint<BITS> x1 = b.range(p * BITS + BITS - 1, p * BITS);
         bool first;
-        if constexpr (SIGNED) {
+        if (SIGNED) {
             first = ap_int<BITS>(x0) >= ap_int<BITS>(x1);
         } else {
             first = x0 >= x1;

@@ -59,7 +59,7 @@ void fx_swg(hls::stream<ap_uint<SIMD * BITS>>& in, hls::stream<ap_uint<SIMD * BI
 #pragma HLS PIPELINE II = 1
                     out.write(buf[row][(ox * SW + kx * DW) * CF + f]);
                     bool next_row;
-                    if constexpr (DEPTHWISE) {  // kx fastest, then ky, then the channel fold
+                    if (DEPTHWISE) {  // kx fastest, then ky, then the channel fold
                         next_row = kx == KW - 1;
                         kx = next_row ? 0 : kx + 1;
                         if (next_row) {

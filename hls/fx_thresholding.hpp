@@ -23,7 +23,7 @@ template <unsigned B, bool SIGNED, int W>
 ap_int<B + 1> fx_lane(const ap_uint<W>& word, unsigned i) {
 #pragma HLS INLINE
     const ap_uint<B> bits = word.range(i * B + B - 1, i * B);
-    if constexpr (SIGNED) {
+    if (SIGNED) {
         return ap_int<B + 1>(ap_int<B>(bits));
     } else {
         return ap_int<B + 1>(bits);
@@ -44,7 +44,7 @@ ap_uint<OUT_BITS> fx_threshold_code(const ap_int<VB>& value, const ap_int<T_BITS
 #pragma HLS UNROLL
         count += ap_int<CW>(value) >= ap_int<CW>(row[i]) ? 1 : 0;
     }
-    if constexpr (OUT_BIPOLAR) {
+    if (OUT_BIPOLAR) {
         return ap_uint<OUT_BITS>(count != 0 ? 1 : 0);
     } else {
         // two's complement wrap to OUT_BITS, as the RTL's truncation

@@ -14,6 +14,7 @@ _TARGETS = {
     "report": ("report", "ReportTarget"),
     "folding-config": ("folding_config", "FoldingConfigTarget"),
     "sv": ("sv", "SVTarget"),
+    "hls": ("hls", "HLSTarget"),
     "tcl": ("tcl", "TclTarget"),
     "driver": ("driver", "DriverTarget"),
 }

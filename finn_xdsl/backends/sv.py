@@ -9,9 +9,18 @@ library files used. File names are wrapper parameters (WEIGHTS_FILE, THRESHOLDS_
 defaulting to the bare names, so a simulator run in DIR finds them; override them with
 paths to run elsewhere. Output is deterministic.
 
-Every decision is taken by `sv_layers.legalize` for all layers before anything is written
-(an unsupported layer raises FinnError naming it and the reason); this printer only prints.
-A short summary goes to the output stream.
+A layer's `impl` is the backend that realises it: wrappers are written for the RTL layers
+(impl "rtl", and "" for wires such as reshape); impl "hls" layers are left to `-t hls`,
+whose Vitis HLS IP is a Verilog module of the layer's name with the very ports a wrapper
+would have. The stitched top `finn_design.sv` (from `lower-to-hw`'s hw IR, see `sv_top`)
+still instantiates every layer, so for a design with HLS layers it only elaborates together
+with the Verilog Vitis HLS generates for them
+(`<hls dir>/<L>/project_<L>/sol1/impl/verilog/*.v`, after `vivado/hls_synth.sh`);
+`-t tcl`'s synth_ooc.tcl reads exactly that.
+
+Every decision is taken by `sv_layers.legalize` for all RTL layers before anything is
+written (an unsupported layer raises FinnError naming it and the reason); this printer only
+prints. A short summary goes to the output stream.
 """
 
 from __future__ import annotations
@@ -31,9 +40,21 @@ from finn_xdsl.dialects import dataflow as df
 from finn_xdsl.resources import rtl_dir
 
 
+def is_rtl(layer: df.DataflowOperation) -> bool:
+    """Whether `-t sv` writes the layer's wrapper: every layer but those realised in HLS."""
+    return layer.impl.data != "hls"
+
+
+def hls_layers(module: ModuleOp) -> list[df.DataflowOperation]:
+    """The impl="hls" layers of every partition, in IR order (`-t hls` writes those)."""
+    return [layer for op in module.walk() if isinstance(op, df.PartitionOp) for layer in op.layers()
+            if not is_rtl(layer)]
+
+
 def legalize_module(module: ModuleOp) -> list[LayerPlan]:
-    """Plans of every layer of every partition, in IR order."""
-    return [legalize(layer) for op in module.walk() if isinstance(op, df.PartitionOp) for layer in op.layers()]
+    """Plans of every RTL layer of every partition, in IR order."""
+    return [legalize(layer) for op in module.walk() if isinstance(op, df.PartitionOp) for layer in op.layers()
+            if is_rtl(layer)]
 
 
 def _range(width: int) -> str:
@@ -180,6 +201,9 @@ class SVTarget(Target):
             print(f"  {plan.name}.sv: {plan.summary}{files}", file=output)
         if library:
             print("library: " + ", ".join(f"{lib}.sv" for lib in sorted(library)), file=output)
+        hls = [layer.display_name for layer in hls_layers(module)]
+        if hls:  # instantiated by the top, written by -t hls
+            print(f"hls layers (Vitis HLS IP from -t hls, not written here): {', '.join(hls)}", file=output)
         for fname, text in tops.items():
             _write(os.path.join(self.dir, fname), text)
             print(f"top: {fname}", file=output)

@@ -1,17 +1,21 @@
 """
-`-t tcl{dir=vivado rtl-dir=rtl fpgapart=... clock-ns=10}`: Vivado scripts for the stitched
-design.
+`-t tcl{dir=vivado rtl-dir=rtl hls-dir=hls fpgapart=... clock-ns=10}`: Vivado scripts for the
+stitched design.
 
 Reads the hw level (`lower-to-hw`: one `hw.module.extern` per layer, one top `hw.module` of
 `hw.instance`s) and writes into DIR:
 
 - `make_project.tcl`: a Vivado project with the RTL sources `-t sv` wrote into RTL-DIR, an
-  IP-integrator block design "finn_design" with one module-reference cell per layer, the
-  AXI-Stream nets between them, external `s_axis_<i>`/`m_axis_<j>` ports and the clock and
-  reset; it validates the design, makes its wrapper and packages the whole as the IP
+  IP-integrator block design "finn_design" with one cell per layer, the AXI-Stream nets
+  between them, external `s_axis_<i>`/`m_axis_<j>` ports and the clock and reset; it
+  validates the design, makes its wrapper and packages the whole as the IP
   xilinx_finn:finn:finn_design:1.0.
 - `synth_ooc.tcl` (+ `finn_design_ooc.xdc`): out-of-context synthesis of the SystemVerilog
   top `-t sv` writes (`finn_design.sv`), with utilisation and timing reports.
+- `hls_synth.sh` (only when the design has HLS layers): runs `vitis_hls -f hls_syn_<L>.tcl`
+  in HLS-DIR/<L> for every HLS layer, the scripts `-t hls` wrote. As in FINN, HLS synthesis
+  is a separate step before Vivado: run `sh vivado/hls_synth.sh`, then
+  `vivado -mode batch -source vivado/make_project.tcl`. It stops at the first failure.
 - `hdl/<layer>_bd.v`: one Verilog shell per layer around its SystemVerilog wrapper, because
   IP integrator refuses a SystemVerilog file as the top of a module reference. The shell
   carries the X_INTERFACE attributes that make Vivado see `in<k>_V`/`out<k>_V` as
@@ -23,10 +27,17 @@ script]]`), so the build folder can move as a whole. The block design stays name
 "finn_design" as FINN names it, so the project leaves out the SystemVerilog top of the same
 name (the block design is the stitching there); the OOC script uses that top instead.
 
-Cells come in two kinds: `module` (an RTL module reference, all layers today) and `ip` (a
-packaged HLS IP by VLNV, an extern carrying a `vlnv` attribute; issue 7), which is refused
-for now. `legalize_tcl` takes every decision; the printers only print. Output is
-deterministic.
+Cells come in two kinds: `module` (an RTL module reference, through its shell) and `ip`
+(an HLS layer: its extern carries the attribute `vlnv = "xilinx_finn:hls:<L>:1.0"`, see
+lower-to-hw). An ip cell is the IP vitis_hls exports into
+HLS-DIR/<L>/project_<L>/sol1/impl/ip; make_project.tcl adds those folders as IP
+repositories, and stops with a one-line error naming hls_synth.sh when one has no
+component.xml yet. Vitis HLS gives the IP exactly the ports of an RTL wrapper (ap_clk,
+ap_rst_n, in<k>_V/out<k>_V AXI-Stream interfaces), so both kinds are wired alike. For
+synth_ooc.tcl the same top `finn_design.sv` instantiates the Verilog module Vitis HLS
+generated for each HLS layer (HLS-DIR/<L>/project_<L>/sol1/impl/verilog/*.v, read along
+with its ROM `.dat` files, which $readmemh finds among the design's files).
+`legalize_tcl` takes every decision; the printers only print. Output is deterministic.
 """
 
 from __future__ import annotations
@@ -42,9 +53,10 @@ from xdsl.dialects.builtin import IntegerType, ModuleOp, StringAttr
 from xdsl.ir import BlockArgument, OpResult, SSAValue
 from xdsl.utils.target import Target
 
-from finn_xdsl.backends.sv import legalize_module
+from finn_xdsl.backends.sv import hls_layers, legalize_module
 from finn_xdsl.boards import DEFAULT_PART
 from finn_xdsl.errors import FinnError
+from finn_xdsl.passes.lower_to_hw import hls_vlnv
 
 BD_NAME = "finn_design"
 PROJECT_NAME = "finn_vivado_stitch_proj"
@@ -61,8 +73,9 @@ class Cell:
 
     name: str
     kind: str
-    ref: str  # the referenced module (kind "module") or the IP's VLNV (kind "ip")
+    ref: str  # the referenced module: the wrapper (kind "module") or the HLS top (kind "ip")
     ports: tuple[tuple[str, str, int], ...]  # (name, "in"/"out", width) as the extern has them
+    vlnv: str = ""  # kind "ip": the IP's vendor:library:name:version
 
 
 @dataclass(frozen=True)
@@ -82,6 +95,7 @@ class TclPlan:
     part: str
     clock_ns: float
     rtl_rel: str  # RTL-DIR relative to DIR, "/"-separated
+    hls_rel: str = ""  # HLS-DIR relative to DIR, "/"-separated ("" without HLS layers)
     cells: list[Cell] = field(default_factory=list)
     ports: list[ExtPort] = field(default_factory=list)
     nets: list[tuple[str, str]] = field(default_factory=list)  # (source, sink): "cell/pin" or "port"
@@ -96,6 +110,14 @@ class TclPlan:
     @property
     def busifs(self) -> str:
         return ":".join(p.name for p in self.ports)
+
+    @property
+    def modules(self) -> list[Cell]:
+        return [c for c in self.cells if c.kind == "module"]
+
+    @property
+    def ips(self) -> list[Cell]:
+        return [c for c in self.cells if c.kind == "ip"]
 
 
 # ----------------------------------------------------------------------------- legalise
@@ -150,12 +172,13 @@ def _top(module: ModuleOp) -> hw.HWModuleOp:
     return tops[0]
 
 
-def legalize_tcl(module: ModuleOp, rtl_rel: str, part: str, clock_ns: float) -> TclPlan:
+def legalize_tcl(module: ModuleOp, rtl_rel: str, part: str, clock_ns: float, hls_rel: str = "") -> TclPlan:
     """Cells, nets, external ports and source files of the (single) top hw.module."""
     top = _top(module)
     externs = {op.sym_name.data: op for op in module.ops if isinstance(op, hw.HWModuleExternOp)}
     layer_plans = {p.name: p for p in legalize_module(module)}
-    plan = TclPlan(top.sym_name.data, part, clock_ns, rtl_rel)
+    hls_names = {layer.display_name for layer in hls_layers(module)}
+    plan = TclPlan(top.sym_name.data, part, clock_ns, rtl_rel, hls_rel)
     top_ports = _ports(top.module_type)
     top_inputs = [n for n, d, _ in top_ports if d == "in"]
     for name, d, w in top_ports:
@@ -181,16 +204,24 @@ def legalize_tcl(module: ModuleOp, rtl_rel: str, part: str, clock_ns: float) -> 
         ext = externs.get(ref)
         if ext is None:
             raise _fail(f"instance {name} refers to @{ref}, which is no hw.module.extern")
-        if isinstance(ext.attributes.get("vlnv"), StringAttr):
-            raise _fail(f"{name}: packaged IP cells (HLS layers) are not supported yet")
-        layer = layer_plans.get(ref)
-        if layer is None:
-            raise _fail(f"{name}: no layer of a dataflow.partition is named {ref}, so -t sv writes no wrapper for it")
-        plan.cells.append(Cell(name, "module", ref, tuple(_ports(ext.module_type))))
-        # -t sv writes the wrapper and, per layer, memory-init files (and any extra HDL)
-        plan.wrappers += [f"{ref}.sv"] + sorted(f for f in layer.files if f.endswith((".sv", ".v")))
-        plan.mem_files += sorted(f for f in layer.files if not f.endswith((".sv", ".v")))
-        library.update(f"{lib}.sv" for lib in layer.library)
+        vlnv = ext.attributes.get("vlnv")
+        if vlnv is not None:  # an HLS layer: the IP -t hls's vitis_hls script exports
+            if not isinstance(vlnv, StringAttr) or vlnv.data != hls_vlnv(ref):
+                raise _fail(f"{name}: vlnv {vlnv} of @{ref} is not the IP -t hls exports ({hls_vlnv(ref)})")
+            if ref not in hls_names:
+                raise _fail(f"{name}: no impl=hls layer of a dataflow.partition is named {ref}, "
+                            "so -t hls writes no IP for it")
+            plan.cells.append(Cell(name, "ip", ref, tuple(_ports(ext.module_type)), vlnv.data))
+        else:
+            layer = layer_plans.get(ref)
+            if layer is None:
+                raise _fail(f"{name}: no RTL layer of a dataflow.partition is named {ref}, "
+                            "so -t sv writes no wrapper for it")
+            plan.cells.append(Cell(name, "module", ref, tuple(_ports(ext.module_type))))
+            # -t sv writes the wrapper and, per layer, memory-init files (and any extra HDL)
+            plan.wrappers += [f"{ref}.sv"] + sorted(f for f in layer.files if f.endswith((".sv", ".v")))
+            plan.mem_files += sorted(f for f in layer.files if not f.endswith((".sv", ".v")))
+            library.update(f"{lib}.sv" for lib in layer.library)
         for arg, value in zip(inst.arg_names.data, inst.inputs, strict=True):
             src = _endpoint(value, top_inputs)
             if arg.data in ("ap_clk", "ap_rst_n"):
@@ -216,6 +247,9 @@ def legalize_tcl(module: ModuleOp, rtl_rel: str, part: str, clock_ns: float) -> 
             connect(src, ("", port), sig)
     _check_streams(plan, streams)
     plan.library = sorted(library)
+    if plan.ips and not hls_rel:
+        names = ", ".join(c.ref for c in plan.ips)
+        raise _fail(f"{len(plan.ips)} HLS layers ({names}) need the option hls-dir (the folder -t hls writes)")
     return plan
 
 
@@ -267,28 +301,40 @@ def print_make_project(plan: TclPlan) -> str:
     """The project + block design + IP packaging script."""
     vendor, library, name, version = IP_VLNV
     o = _header(f"Vivado project and block design of {plan.top}: {len(plan.cells)} cells, {len(plan.nets)} streams")
-    o += [f"set rtl_dir [file normalize [file join $script_dir {_word(plan.rtl_rel)}]]",
-          f"set part {_word(plan.part)}",
+    o += [f"set rtl_dir [file normalize [file join $script_dir {_word(plan.rtl_rel)}]]"]
+    if plan.ips:
+        o.append(f"set hls_dir [file normalize [file join $script_dir {_word(plan.hls_rel)}]]")
+    o += [f"set part {_word(plan.part)}",
           f"set proj_name {PROJECT_NAME}",
           "set proj_dir [file join $script_dir $proj_name]",
           "create_project $proj_name $proj_dir -part $part -force",
           "set_property target_language Verilog [current_project]",
-          "",
-          "# sources: the rtl/ library, the per-layer wrappers (-t sv), their Verilog shells"]
-    o += _file_list("sources", [("$rtl_dir", f) for f in plan.library + plan.wrappers]
-                    + [("$script_dir hdl", f"{c.ref}_bd.v") for c in plan.cells])
-    o.append("add_files -norecurse $sources")
+          ""]
+    if plan.modules:
+        o.append("# sources: the rtl/ library, the per-layer wrappers (-t sv), their Verilog shells")
+        o += _file_list("sources", [("$rtl_dir", f) for f in plan.library + plan.wrappers]
+                        + [("$script_dir hdl", f"{c.ref}_bd.v") for c in plan.modules])
+        o.append("add_files -norecurse $sources")
     if plan.mem_files:
         o.append("# memory-init files read by $readmemh")
         o += _file_list("mem_files", [("$rtl_dir", f) for f in plan.mem_files])
         o.append("add_files -norecurse $mem_files")
         o.append("set_property file_type {Memory Initialization Files} [get_files $mem_files]")
-    o += ["update_compile_order -fileset sources_1",
-          "",
+    if plan.modules:
+        o.append("update_compile_order -fileset sources_1")
+    if plan.ips:
+        o += [""] * bool(plan.modules) + ["# the HLS layers' IP, as vitis_hls exports it (hls_synth.sh, next to this script)"]
+        o += _hls_dirs(plan, "ip_repos", "ip", "component.xml", "exported")
+        o += ["set_property ip_repo_paths $ip_repos [current_project]", "update_ip_catalog"]
+    o += ["",
           f"create_bd_design {BD_NAME}",
-          "# one module-reference cell per layer"]
+          "# one cell per layer: module references (RTL), packaged IP (HLS)" if plan.ips
+          else "# one module-reference cell per layer"]
     for c in plan.cells:
-        o.append(f"create_bd_cell -type module -reference {c.ref}_bd {c.name}")
+        if c.kind == "ip":
+            o.append(f"create_bd_cell -type ip -vlnv {c.vlnv} {c.name}")
+        else:
+            o.append(f"create_bd_cell -type module -reference {c.ref}_bd {c.name}")
     o += ["", "# clock and active-low reset, to every cell"]
     o.append(f"create_bd_port -dir I -type clk -freq_hz {plan.freq_hz} ap_clk")
     o.append("create_bd_port -dir I -type rst ap_rst_n")
@@ -331,14 +377,39 @@ def print_make_project(plan: TclPlan) -> str:
     return "\n".join(o)
 
 
+def _hls_dirs(plan: TclPlan, var: str, sub: str, marker: str, what: str) -> list[str]:
+    """A loop over the HLS layers collecting in `var` their impl/`sub` folders, that stops
+    with one clear line when vitis_hls has not produced `marker` in one yet."""
+    return [f"set hls_ips [list {' '.join(c.ref for c in plan.ips)}]",
+            f"set {var} [list]",
+            "foreach ip $hls_ips {",
+            f"    set repo [file join $hls_dir $ip project_$ip sol1 impl {sub}]",
+            f"    set marker [file join $repo {marker}]",
+            "    if {![file exists $marker]} {",
+            f'        error "HLS IP $ip is not {what} yet (no $marker): run [file join $script_dir hls_synth.sh] first"',
+            "    }",
+            f"    lappend {var} $repo",
+            "}"]
+
+
 def print_synth_ooc(plan: TclPlan) -> str:
     """The out-of-context synthesis script of the SystemVerilog top."""
     o = _header(f"out-of-context synthesis of {plan.top}")
-    o += [f"set rtl_dir [file normalize [file join $script_dir {_word(plan.rtl_rel)}]]",
-          f"set part {_word(plan.part)}"]
+    o += [f"set rtl_dir [file normalize [file join $script_dir {_word(plan.rtl_rel)}]]"]
+    if plan.ips:
+        o.append(f"set hls_dir [file normalize [file join $script_dir {_word(plan.hls_rel)}]]")
+    o.append(f"set part {_word(plan.part)}")
     o += _file_list("sources", [("$rtl_dir", f) for f in plan.library + plan.wrappers + [f"{plan.top}.sv"]])
-    o += ["read_verilog -sv $sources",
-          f"read_xdc -mode out_of_context [list [file join $script_dir {plan.top}_ooc.xdc]]",
+    o.append("read_verilog -sv $sources")
+    if plan.ips:
+        o += ["# the Verilog vitis_hls generated for each HLS layer (hls_synth.sh) and its ROM files"]
+        o += _hls_dirs(plan, "hls_verilog", "verilog", "$ip.v", "synthesised")
+        o += ["foreach vdir $hls_verilog {",
+              "    read_verilog [lsort [glob -directory $vdir *.v]]",
+              "    set roms [lsort [glob -nocomplain -directory $vdir *.dat]]",
+              "    if {[llength $roms]} { add_files -norecurse $roms }",
+              "}"]
+    o += [f"read_xdc -mode out_of_context [list [file join $script_dir {plan.top}_ooc.xdc]]",
           "# $readmemh finds the memory-init files by their bare names",
           "cd $rtl_dir",
           f"synth_design -mode out_of_context -part $part -top {plan.top}",
@@ -382,6 +453,32 @@ def print_shell(cell: Cell, plan: TclPlan) -> str:
     return "\n".join(o)
 
 
+def _sh_word(s: str) -> str:
+    """`s` as one POSIX shell word (single-quoted, a quote inside closed and escaped)."""
+    return "'" + s.replace("'", "'\\''") + "'"
+
+
+def print_hls_synth(plan: TclPlan) -> str:
+    """The driver running vitis_hls on every HLS layer's script, each from its own folder
+    (the scripts use paths relative to it), stopping at the first failure."""
+    names = " ".join(c.ref for c in plan.ips)
+    return "\n".join([
+        "#!/bin/sh",
+        f"# vitis_hls on the {len(plan.ips)} HLS layers of {plan.top}: exports each as the IP",
+        "# xilinx_finn:hls:<layer>:1.0 make_project.tcl instantiates and synth_ooc.tcl reads",
+        "# (generated by finn-xdsl -t tcl; do not edit). Run before make_project.tcl.",
+        "set -e",
+        f"hls_dir=\"$(cd \"$(dirname \"$0\")\" && cd {_sh_word(plan.hls_rel)} && pwd)\"",
+        f"for layer in {names}; do",
+        "    echo \"hls_synth.sh: vitis_hls $layer\"",
+        "    if ! (cd \"$hls_dir/$layer\" && vitis_hls -f \"hls_syn_$layer.tcl\"); then",
+        "        echo \"hls_synth.sh: vitis_hls failed on $layer (see $hls_dir/$layer/vitis_hls.log)\" >&2",
+        "        exit 1",
+        "    fi",
+        "done",
+        ""])
+
+
 def _write(path: str, text: str) -> None:
     with open(path, "w", newline="\n") as f:
         f.write(text)
@@ -393,23 +490,36 @@ class TclTarget(Target):
 
     dir: str = "vivado"
     rtl_dir: str = "rtl"
+    hls_dir: str = ""  # the -t hls folder; needed when the design has HLS layers
     fpgapart: str = DEFAULT_PART
     clock_ns: float | int = 10.0
 
     def emit(self, ctx: Context, module: ModuleOp, output: IO[str]) -> None:
         if float(self.clock_ns) <= 0:
             raise _fail(f"clock-ns must be positive, got {self.clock_ns}")
-        rel = os.path.relpath(os.path.abspath(self.rtl_dir), os.path.abspath(self.dir)).replace(os.sep, "/")
-        plan = legalize_tcl(module, rel, self.fpgapart, float(self.clock_ns))
+        def rel(d: str) -> str:
+            return os.path.relpath(os.path.abspath(d), os.path.abspath(self.dir)).replace(os.sep, "/")
+
+        plan = legalize_tcl(module, rel(self.rtl_dir), self.fpgapart, float(self.clock_ns),
+                            rel(self.hls_dir) if self.hls_dir else "")
         os.makedirs(os.path.join(self.dir, "hdl"), exist_ok=True)
         _write(os.path.join(self.dir, "make_project.tcl"), print_make_project(plan))
         _write(os.path.join(self.dir, "synth_ooc.tcl"), print_synth_ooc(plan))
         _write(os.path.join(self.dir, f"{plan.top}_ooc.xdc"), print_xdc(plan))
-        for cell in plan.cells:
+        for cell in plan.modules:
             _write(os.path.join(self.dir, "hdl", f"{cell.ref}_bd.v"), print_shell(cell, plan))
+        driver = os.path.join(self.dir, "hls_synth.sh")
+        if plan.ips:
+            _write(driver, print_hls_synth(plan))
+            os.chmod(driver, 0o755)
+        elif os.path.exists(driver):  # a stale driver of an earlier, mixed design
+            os.remove(driver)
         print(f"tcl: {len(plan.cells)} cells, {len(plan.nets)} streams, part {plan.part}, "
               f"clock {plan.clock_ns:g} ns -> {self.dir}", file=output)
         print(f"  make_project.tcl: block design {BD_NAME}, IP {':'.join(IP_VLNV)}", file=output)
         print(f"  synth_ooc.tcl: top {plan.top}, {len(plan.library) + len(plan.wrappers) + 1} sources, "
               f"{len(plan.mem_files)} memory files", file=output)
         print(f"  sources from {plan.rtl_rel}", file=output)
+        if plan.ips:
+            print(f"  hls_synth.sh: vitis_hls on {len(plan.ips)} HLS layers in {plan.hls_rel} "
+                  "(run it before make_project.tcl)", file=output)

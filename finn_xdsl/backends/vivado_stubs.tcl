@@ -13,6 +13,11 @@
 # have, a pin or port connected twice, mismatched stream modes or widths, a cell pin or
 # external port left unconnected, and a project flow left unfinished. Prints `vivado-stub:
 # ok ...` and exits 0 otherwise.
+#
+# HLS layers (issue 7, vivado_stubs_hls.tcl): an IP cell `create_bd_cell -type ip -vlnv V`
+# exists only when the layer's hls_syn_<L>.tcl, checked under vitis_stubs.tcl, exports exactly
+# V; its pins come from the C++ top function. A top module's plain `module instance (` lines
+# must name modules that were read (synth_design).
 
 namespace eval stub {
     variable script ""
@@ -29,6 +34,14 @@ namespace eval stub {
     variable used [dict create]       ;# connected endpoint -> 1
     variable state [dict create]      ;# flow milestones (validated, saved, wrapper, core, top, synth)
     variable memrefs [dict create]    ;# memory-init file named by a *FILE parameter -> HDL naming it
+    variable instances [dict create]  ;# module -> modules it instantiates (plain `mod inst (` lines)
+    variable hls [dict create]        ;# HLS layer folder -> what its script exports ({} when none)
+    variable vmodules [dict create]   ;# virtual Verilog file -> {module ports}
+    variable repos {}                 ;# the project's ip_repo_paths
+    variable catalog [dict create]    ;# VLNV -> the export record (ports, part, clock ...; vitis_stubs.tcl)
+    variable part ""                  ;# the project's part
+    variable freq_hz 0                ;# the block design's clock (create_bd_port -freq_hz)
+    variable vitis [file join [file dirname [file normalize [info script]]] vitis_stubs.tcl]
 }
 
 proc stub::fail {msg} {
@@ -75,12 +88,18 @@ proc stub::parse_hdl {path} {
         dict set stub::memrefs $f $path
     }
     set current ""
+    set body ""
     foreach line [split $text "\n"] {
         if {[regexp {^\s*module\s+(\w+)} $line -> name]} {
             if {[dict exists $modules $name]} { stub::fail "module $name is defined twice ($path)" }
             set current $name
+            set body $name
             dict set modules $name {}
             continue
+        }
+        if {$body ne "" && [regexp {^\s*endmodule} $line]} { set body ""; continue }
+        if {$body ne "" && [regexp {^\s*(\w+)\s+(\w+)\s*\(\s*$} $line -> mod -] && $mod ne "module"} {
+            dict lappend stub::instances $body $mod
         }
         if {$current eq ""} { continue }
         if {[regexp {^\s*\);} $line]} { set current ""; continue }
@@ -102,8 +121,17 @@ proc stub::add_file {cmd path} {
     if {[dict exists $files $path]} { stub::fail "$cmd: $path added twice" }
     if {![file exists $path] && ![dict exists $virtual $path]} { stub::fail "$cmd: file not found: $path" }
     dict set files $path 1
-    if {[file exists $path] && [file extension $path] in {.sv .v}} { stub::parse_hdl $path }
+    if {[dict exists $stub::vmodules $path]} {  ;# vitis_hls's Verilog top of an HLS layer
+        lassign [dict get $stub::vmodules $path] name ports
+        if {[dict exists $stub::modules $name]} { stub::fail "module $name is defined twice ($path)" }
+        dict set stub::modules $name $ports
+    } elseif {[stub::real_file exists $path] && [file extension $path] in {.sv .v}} {
+        stub::parse_hdl $path
+    }
 }
+
+# HLS layers: virtual IP and Verilog files, the IP catalogue (vivado_stubs_hls.tcl)
+source [file join [file dirname [file normalize [info script]]] vivado_stubs_hls.tcl]
 
 proc create_project {args} {
     set o [stub::opts create_project $args {force} {part}]
@@ -111,6 +139,7 @@ proc create_project {args} {
     if {![dict exists $o part]} { stub::fail "create_project: no -part" }
     lassign [dict get $o pos] stub::project dir
     set stub::proj_dir [file normalize $dir]
+    set stub::part [dict get $o part]
     return "project:$stub::project"
 }
 
@@ -160,6 +189,7 @@ proc set_property {args} {
     if {$objs eq ""} { stub::fail "set_property [lindex $props 0]: no object" }
     foreach obj $objs {
         foreach {k v} $props {
+            if {[string match project:* $obj] && $k eq "ip_repo_paths"} { set stub::repos $v }
             if {[string match intf_port:* $obj] && $k eq "CONFIG.TDATA_NUM_BYTES"} {
                 dict set stub::ports [string range $obj 10 end] width [expr {8 * $v}]
             }
@@ -194,14 +224,23 @@ proc create_bd_cell {args} {
     if {[llength [dict get $o pos]] != 1} { stub::fail "create_bd_cell: expected one cell name" }
     set name [dict get $o pos]
     if {[dict exists $stub::cells $name]} { stub::fail "create_bd_cell: cell $name created twice" }
-    if {![dict exists $o type] || [dict get $o type] ne "module" || ![dict exists $o reference]} {
-        stub::fail "create_bd_cell $name: only -type module -reference MODULE cells are known"
+    set type [expr {[dict exists $o type] ? [dict get $o type] : ""}]
+    if {$type eq "module" && [dict exists $o reference] && ![dict exists $o vlnv]} {
+        set ref [dict get $o reference]
+        if {![dict exists $stub::modules $ref]} { stub::fail "create_bd_cell $name: module $ref is in no added file" }
+        set ports [dict get $stub::modules $ref]
+    } elseif {$type eq "ip" && [dict exists $o vlnv] && ![dict exists $o reference]} {
+        set ref [dict get $o vlnv]
+        if {![dict exists $stub::catalog $ref]} {
+            stub::fail "create_bd_cell $name: IP $ref is in no IP repository (catalogued: [join [dict keys $stub::catalog] {, }])"
+        }
+        set ports [dict get $stub::catalog $ref modports]
+    } else {
+        stub::fail "create_bd_cell $name: only -type module -reference MODULE and -type ip -vlnv VLNV cells are known"
     }
-    set ref [dict get $o reference]
-    if {![dict exists $stub::modules $ref]} { stub::fail "create_bd_cell $name: module $ref is in no added file" }
     dict set stub::cells $name $ref
     set sigs [dict create]
-    foreach p [dict get $stub::modules $ref] {
+    foreach p $ports {
         lassign $p port dir width
         if {[regexp {^(\w+)_(TDATA|TVALID|TREADY)$} $port -> intf sig]} {
             dict set sigs $intf $sig [list $dir $width]
@@ -258,6 +297,7 @@ proc create_bd_port {args} {
     set dir [expr {[dict exists $o dir] ? [dict get $o dir] : ""}]
     if {$dir ni {I O}} { stub::fail "create_bd_port $name: -dir I or O needed" }
     dict set stub::ports $name [dict create kind net mode [expr {$dir eq "I" ? "in" : "out"}] width 1]
+    if {[dict exists $o freq_hz]} { set stub::freq_hz [dict get $o freq_hz] }
     return "port:$name"
 }
 
@@ -339,6 +379,7 @@ proc stub::check_connected {cmd} {
 proc validate_bd_design {} {
     stub::need_bd validate_bd_design
     stub::check_connected validate_bd_design
+    stub::check_ip_targets validate_bd_design
     dict set stub::state validated 1
     return ""
 }
@@ -399,6 +440,11 @@ proc synth_design {args} {
     foreach k {part top} { if {![dict exists $o $k]} { stub::fail "synth_design: no -$k" } }
     set top [dict get $o top]
     if {![dict exists $stub::modules $top]} { stub::fail "synth_design: top $top is in no file read" }
+    if {[dict exists $stub::instances $top]} {
+        foreach m [dict get $stub::instances $top] {
+            if {![dict exists $stub::modules $m]} { stub::fail "synth_design: $top instantiates $m, which is in no file read" }
+        }
+    }
     dict set stub::state synth $top
     stub::check_memrefs synth_design 0
     # the constraints name ports of the top

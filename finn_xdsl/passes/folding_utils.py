@@ -14,7 +14,7 @@ import math
 import re
 from collections.abc import Iterable
 
-from xdsl.dialects.builtin import ModuleOp, StringAttr
+from xdsl.dialects.builtin import ModuleOp
 from xdsl.ir import Operation, SSAValue
 from xdsl.rewriter import Rewriter
 from xdsl.utils.exceptions import VerifyException
@@ -131,9 +131,18 @@ def _source(value: SSAValue) -> SSAValue:
     return value
 
 
-def _dwc_impl(a: int, b: int) -> str:
-    """FINN's SpecializeLayers rule for DWCs: rtl iff the widths are integer multiples."""
-    return "rtl" if a % b == 0 or b % a == 0 else "hls"
+def _dwc_impl(src: SSAValue, consumer: Operation) -> str:
+    """The style of a new DWC: its producer's, else its consumer's ("" before specialize).
+
+    `impl` is the backend that builds a layer, and both our libraries convert any width
+    ratio (fx_dwc / fx_dwc.hpp: integer ratios and the LCM case), so a DWC needs no style
+    of its own: it follows its neighbours, keeping an all-HLS graph all-HLS for whole-graph
+    C-simulation and an all-RTL one simulable in Verilator. (FINN's rule, rtl iff one width
+    divides the other, describes FINN's libraries, not ours.)"""
+    for op in (src.owner, consumer):
+        if isinstance(op, df.DataflowOperation) and not isinstance(op, df.DWCOp | df.FIFOOp | df.ReshapeOp) and op.impl.data:
+            return op.impl.data
+    return ""
 
 
 def retype_partition(part: df.PartitionOp) -> None:
@@ -142,7 +151,7 @@ def retype_partition(part: df.PartitionOp) -> None:
     Block arguments take the lanes their consumers want (no DWC at a partition input;
     the DMA / host side adapts). A consumer whose input lanes differ from the producer's
     gets a DWC (an existing one with this single use is reused and keeps its name and
-    impl); DWCs that are no longer needed disappear. New DWCs are named
+    impl; a new one takes its producer's style, see `_dwc_impl`); DWCs that are no longer needed disappear. New DWCs are named
     StreamingDataWidthConverter[_hls|_rtl]_<n>, n the lowest number no DWC of the partition has.
     """
     block = part.block
@@ -177,10 +186,8 @@ def retype_partition(part: df.PartitionOp) -> None:
             if isinstance(operand.owner, df.DWCOp) and len(list(operand.uses)) == 1 and operand.owner.input is src:
                 dwc = operand.owner
                 _set_type(dwc.output, src.type.with_lanes(want))  # type: ignore[attr-defined]
-                if dwc.impl.data:
-                    dwc.properties["impl"] = StringAttr(_dwc_impl(have, want))
                 continue
-            impl = _dwc_impl(have, want) if specialised else ""
+            impl = _dwc_impl(src, op) if specialised else ""
             stem = f"{DWC_PREFIX}_{impl}" if impl else DWC_PREFIX
             dwc = df.DWCOp(src, want, node_name=f"{stem}_{next(counter)}", impl=impl or None)
             Rewriter.insert_op(dwc, _before(op))

@@ -3,12 +3,12 @@ lower-to-hw: the stitched accelerator as CIRCT `hw` IR, next to the dataflow IR 
 
     lower-to-hw
 
-The dataflow IR stays: it says what each kernel *is*, and `-t sv` needs it to write the
-per-layer wrappers. This pass only ADDS, at the top level of the builtin.module, for every
-`dataflow.partition`:
+The dataflow IR stays: it says what each kernel *is*, and `-t sv` / `-t hls` need it to
+write the per-layer wrappers / top functions. This pass only ADDS, at the top level of the
+builtin.module, for every `dataflow.partition`:
 
 * one `hw.module.extern @<node_name>` per layer, the interface of the wrapper `-t sv`
-  writes for it: `ap_clk`, `ap_rst_n`, then per input stream k `in<k>_V_TDATA` (in),
+  writes for it or of the IP `-t hls` describes: `ap_clk`, `ap_rst_n`, then per input stream k `in<k>_V_TDATA` (in),
   `in<k>_V_TVALID` (in), `in<k>_V_TREADY` (out), then per output stream k `out<k>_V_TDATA`
   (out), `out<k>_V_TVALID` (out), `out<k>_V_TREADY` (in);
 * one `hw.module @finn_design` (the partition's node_name when the module has several
@@ -16,10 +16,18 @@ per-layer wrappers. This pass only ADDS, at the top level of the builtin.module,
   `_tready` (out) per partition input and `m_axis_<j>_tdata/_tvalid` (out) / `_tready`
   (in) per partition output, whose body instantiates every layer in partition order.
 
-Port widths come from `sv_layers.legalize(layer).ports` — the very plan the wrapper printer
-prints — so the hw IR and the wrappers cannot disagree, and a layer the SystemVerilog
-library cannot implement fails here with the same one-line FinnError. Top-level TDATA
-widths use the same padding rule (`sv_layers.padded`) on the partition's stream types.
+A layer's `impl` is the backend that realises it. For an RTL layer (impl "rtl", or "" for
+wires) the port widths come from `sv_layers.legalize(layer).ports` — the very plan the
+wrapper printer prints — so the hw IR and the wrappers cannot disagree, and a layer the
+SystemVerilog library cannot implement fails here with the same one-line FinnError. An HLS
+layer (impl "hls") is a Vitis HLS IP that `-t hls` describes: its extern gets the same port
+names in the same order, with the padded TDATA widths of its stream types — exactly the
+ports Vitis HLS gives our top functions (`void L(hls::stream<ap_uint<W>>& in0_V, ...)`,
+`axis` interfaces, `ap_ctrl_none`) — and never goes through `sv_layers` (which refuses
+layers only HLS implements, e.g. ChannelwiseOp). It also carries the IP's VLNV as the
+attribute `vlnv = "xilinx_finn:hls:<node_name>:1.0"`, the name `-t hls`'s vitis_hls script
+exports it under and `-t tcl` instantiates it by. Top-level TDATA widths use the same
+padding rule (`sv_layers.padded`) on the partition's stream types.
 
 Connectivity is by SSA value, in CIRCT's graph-region style: a consumer's `in<k>_V_TDATA`
 operand is its producer's `out<m>_V_TDATA` result, and the producer's `out<m>_V_TREADY`
@@ -53,6 +61,26 @@ from finn_xdsl.dialects.dataflow_types import StreamType
 from finn_xdsl.errors import FinnError
 
 TOP_NAME = "finn_design"
+HLS_VLNV = ("xilinx_finn", "hls", "1.0")  # vendor, library, version of every HLS layer's IP
+
+
+def hls_vlnv(name: str) -> str:
+    """The VLNV `-t hls` exports the layer `name` under (its IP name is the layer name)."""
+    vendor, library, version = HLS_VLNV
+    return f"{vendor}:{library}:{name}:{version}"
+
+
+def stream_ports(layer: df.DataflowOperation) -> list[Port]:
+    """A layer's AXI-Stream ports from its stream types alone (padded TDATA widths), in the
+    order every wrapper and HLS top function has them: inputs in<k>_V, then outputs out<k>_V."""
+    ports = [Port(f"in{k}_V", "in", padded(_stream(v.type).width_bits)) for k, v in enumerate(layer.operands)]
+    ports += [Port(f"out{k}_V", "out", padded(_stream(r.type).width_bits)) for k, r in enumerate(layer.results)]
+    return ports
+
+
+def _stream(t) -> StreamType:
+    assert isinstance(t, StreamType)
+    return t
 
 
 def _port(name: str, width: int, direction: hw.Direction) -> hw.ModulePort:
@@ -77,8 +105,8 @@ def _fail(partition: df.PartitionOp, why: str) -> FinnError:
 def _lower_partition(partition: df.PartitionOp, top_name: str) -> list[hw.HWModuleExternOp | hw.HWModuleOp]:
     """The externs of the partition's layers and its top module."""
     layers = partition.layers()
-    try:
-        plans = [legalize(layer) for layer in layers]  # the wrappers' own plans: same ports
+    try:  # an RTL layer's ports: the wrapper's own plan; an HLS layer's: its stream types
+        ports_of = [stream_ports(layer) if layer.impl.data == "hls" else legalize(layer).ports for layer in layers]
     except FinnError as e:  # same reason as -t sv would give, reported as this pass's
         raise FinnError(f"lower-to-hw: {e.message.removeprefix('-t sv: ')}") from None
     block = partition.block
@@ -119,16 +147,20 @@ def _lower_partition(partition: df.PartitionOp, top_name: str) -> list[hw.HWModu
 
     externs: list[hw.HWModuleExternOp | hw.HWModuleOp] = []
     instances: list[tuple[hw.InstanceOp, df.DataflowOperation, list[str]]] = []
-    for layer, plan in zip(layers, plans, strict=True):
-        ports = layer_ports(plan.ports)
-        externs.append(hw.HWModuleExternOp(StringAttr(plan.name), hw.ModuleType(ArrayAttr(ports))))
+    for layer, axis in zip(layers, ports_of, strict=True):
+        name = layer.display_name
+        ports = layer_ports(axis)
+        ext = hw.HWModuleExternOp(StringAttr(name), hw.ModuleType(ArrayAttr(ports)))
+        if layer.impl.data == "hls":
+            ext.attributes["vlnv"] = StringAttr(hls_vlnv(name))
+        externs.append(ext)
         in_names = [p.port_name.data for p in ports if p.dir.data == IN]
         outs = [(p.port_name.data, p.type) for p in ports if p.dir.data == OUT]
         # operands are placeholders until every instance exists (the TREADY back-edges)
-        inst = hw.InstanceOp(plan.name, FlatSymbolRefAttr(plan.name), [(n, clk) for n in in_names], outs)
+        inst = hw.InstanceOp(name, FlatSymbolRefAttr(name), [(n, clk) for n in in_names], outs)
         res = {n: r for (n, _), r in zip(outs, inst.results, strict=True)}
         for n, r in res.items():
-            r.name_hint = f"{plan.name}_{n}"
+            r.name_hint = f"{name}_{n}"
         for k, v in enumerate(layer.operands):
             sink[v] = res[f"in{k}_V_TREADY"]
         for m, r in enumerate(layer.results):

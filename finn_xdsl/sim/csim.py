@@ -30,7 +30,7 @@ from pathlib import Path
 from finn_xdsl.errors import FinnError
 from finn_xdsl.resources import hls_dir
 
-CXXFLAGS = ["-std=c++17", "-O2", "-Wall", "-Wno-unknown-pragmas"]
+CXXFLAGS = ["-std=c++14", "-O2", "-Wall", "-Wno-unknown-pragmas"]
 
 # Stream <-> hex file helpers for test mains. Parsing digit by digit into ap_uint<W> works
 # for every W (narrow words just shift their leading zero digits out), unlike a 64-bit
@@ -148,10 +148,19 @@ def own_warnings(stderr: str, ap_types: Path) -> list[str]:
     return [m.group(0) for m in _WARNING.finditer(stderr) if not Path(m.group("file")).resolve().is_relative_to(root)]
 
 
-def build(main_cpp: str, build_dir: Path, include_dirs: Sequence[Path] = ()) -> Path:
+def build(
+    main_cpp: str,
+    build_dir: Path,
+    include_dirs: Sequence[Path] = (),
+    *,
+    library: bool = True,
+    depends: Sequence[Path] = (),
+) -> Path:
     """Compile `main_cpp` (with hls/ and `include_dirs` on the include path) into an
     executable in `build_dir`; raises FinnError on a compile error or any g++ warning.
-    An unchanged source (and headers) reuses the previous executable."""
+    An unchanged source (and headers) reuses the previous executable. `library=False`
+    leaves hls/ off the path (generated code brings its own copies); `depends` are further
+    files the main includes by path (generated sources), part of the rebuild key."""
     cxx = _compiler()
     ap_types = ap_types_dir()
     build_dir = Path(build_dir)
@@ -159,12 +168,14 @@ def build(main_cpp: str, build_dir: Path, include_dirs: Sequence[Path] = ()) -> 
     (build_dir / "fx_csim.hpp").write_text(_IO_HEADER)
     src = build_dir / "main.cpp"
     src.write_text(main_cpp)
-    includes = [hls_dir(), *map(Path, include_dirs)]
+    includes = [*([hls_dir()] if library else []), *map(Path, include_dirs)]
     # the key covers the main, the compiler and flags, and every header of our libraries
     key = hashlib.sha256("\0".join([main_cpp, _IO_HEADER, cxx, str(ap_types), *CXXFLAGS]).encode())
     for folder in includes:
         for header in sorted(Path(folder).glob("*.hpp")):
             key.update(header.read_bytes())
+    for dep in depends:
+        key.update(Path(dep).read_bytes())
     exe = build_dir / "csim"
     stamp = build_dir / "csim.key"
     if exe.is_file() and stamp.is_file() and stamp.read_text() == key.hexdigest():

@@ -16,7 +16,8 @@ One coroutine does both ends, one clock edge per loop iteration (half the simula
 round trips of separate driver / monitor tasks, which matters over 10^5..10^6 cycles).
 Received beats must equal the expected ones exactly; the cycle of every accepted input
 beat that starts a frame and of every output beat is written to DESIGN_RESULT, from
-which design_sim derives latency and steady-state cycles per frame.
+which design_sim derives latency and steady-state cycles per frame. Clock and reset come
+from layer_cocotb, the package's AXI-Stream drivers.
 """
 
 from __future__ import annotations
@@ -27,19 +28,9 @@ import random
 from pathlib import Path
 
 import cocotb
-from cocotb.clock import Clock
 from cocotb.triggers import ReadOnly, RisingEdge
 
-
-async def _reset(dut, ins, outs) -> None:
-    cocotb.start_soon(Clock(dut.ap_clk, 10, unit="ns").start())
-    ins[1].value = 0
-    outs[2].value = 0
-    dut.ap_rst_n.value = 0
-    for _ in range(4):
-        await RisingEdge(dut.ap_clk)
-    dut.ap_rst_n.value = 1
-    await RisingEdge(dut.ap_clk)
+from finn_xdsl.sim.layer_cocotb import reset
 
 
 @cocotb.test()
@@ -51,7 +42,7 @@ async def design_matches_reference(dut):
     rng = random.Random(case["seed"])
     ins = [getattr(dut, f"{case['in_port']}_{s}") for s in ("tdata", "tvalid", "tready")]
     outs = [getattr(dut, f"{case['out_port']}_{s}") for s in ("tdata", "tvalid", "tready")]
-    await _reset(dut, ins, outs)
+    await reset(dut, (ins[1], outs[2]), cycles=4)
 
     beats_in = [b for f in frames_in for b in f]
     per_in = len(frames_in[0])

@@ -60,10 +60,16 @@ def _make_flags() -> Iterator[None]:
       configure did not record gcc's `-include`), so once a design verilates into several
       C++ files (any CNV) make passes the precompiled header as a bare file name and the
       compile fails ("Vtop__pch.h.fast: linker input file not found").
-    - `OBJCACHE=<sccache>` when a compiler cache is installed (`compiler_cache`)."""
+    - `OBJCACHE=<sccache>` when a compiler cache is installed (`compiler_cache`), and then
+      no forced precompiled header (`VK_PCH_I_FAST=`, `VK_PCH_I_SLOW=`): the cache runs
+      the preprocessor, which cannot read a .gch, so `-include Vtop__pch.h.fast` fails
+      ("No such file"). Every generated .cpp includes Vtop__pch.h itself, so the header
+      only loses its precompilation, which the cache more than makes up for."""
     old = os.environ.get("MAKEFLAGS")
     cache = compiler_cache()
-    flags = ["CFG_CXXFLAGS_PCH_I=-include"] + ([f"OBJCACHE={cache}"] if cache else [])
+    flags = ["CFG_CXXFLAGS_PCH_I=-include"]
+    if cache:
+        flags += [f"OBJCACHE={cache}", "VK_PCH_I_FAST=", "VK_PCH_I_SLOW="]
     os.environ["MAKEFLAGS"] = " ".join(filter(None, [old, *flags]))
     try:
         yield
