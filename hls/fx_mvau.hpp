@@ -101,10 +101,13 @@ void fx_mvau_core(hls::stream<ap_uint<SIMD * IN_BITS>>& in, hls::stream<ap_uint<
         const ap_uint<PE * SIMD * W_BITS> w = weights[nf * SF + sf];
         for (unsigned p = 0; p < PE; p++) {
 #pragma HLS UNROLL
+            // this PE's SIMD weights first: the same wires in hardware, and in C-simulation
+            // lane reads from a narrow word instead of a PE·SIMD-wide arbitrary-precision one
+            const ap_uint<SIMD * W_BITS> wp = w.range((p + 1) * SIMD * W_BITS - 1, p * SIMD * W_BITS);
             ap_int<ACC_BITS> sum = sf == 0 ? ap_int<ACC_BITS>(0) : acc[p];
             for (unsigned s = 0; s < SIMD; s++) {
 #pragma HLS UNROLL
-                sum += fx_mac_term<IN_BITS, IN_SIGNED, W_BITS, W_SIGNED, XNOR>(x, s, w, p * SIMD + s);
+                sum += fx_mac_term<IN_BITS, IN_SIGNED, W_BITS, W_SIGNED, XNOR>(x, s, wp, s);
             }
             acc[p] = sum;
         }

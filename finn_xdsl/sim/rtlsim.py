@@ -51,6 +51,15 @@ def compiler_cache() -> str | None:
     return found
 
 
+# sccache's server settings for our builds. Direct mode (hashing a source plus the
+# include files it recorded, instead of the preprocessed text) returned a stale cocotb
+# verilator.o compiled against another design's Vtop.h (found via -I.), whose class layout
+# differed: the simulator then crashed at exit ("double free or corruption"). Preprocessor
+# mode keys on what the compiler really sees. A port of our own keeps these settings from
+# depending on a server someone else started with other ones.
+SCCACHE_ENV = {"SCCACHE_DIRECT": "false", "SCCACHE_SERVER_PORT": "4331"}
+
+
 @contextlib.contextmanager
 def _make_flags() -> Iterator[None]:
     """Make variables for the Verilator build the cocotb runner starts (a variable in
@@ -64,20 +73,25 @@ def _make_flags() -> Iterator[None]:
       no forced precompiled header (`VK_PCH_I_FAST=`, `VK_PCH_I_SLOW=`): the cache runs
       the preprocessor, which cannot read a .gch, so `-include Vtop__pch.h.fast` fails
       ("No such file"). Every generated .cpp includes Vtop__pch.h itself, so the header
-      only loses its precompilation, which the cache more than makes up for."""
-    old = os.environ.get("MAKEFLAGS")
+      only loses its precompilation, which the cache more than makes up for. The cache's
+      own settings (`SCCACHE_ENV`) go into the environment for the build."""
     cache = compiler_cache()
     flags = ["CFG_CXXFLAGS_PCH_I=-include"]
+    env = {}
     if cache:
         flags += [f"OBJCACHE={cache}", "VK_PCH_I_FAST=", "VK_PCH_I_SLOW="]
-    os.environ["MAKEFLAGS"] = " ".join(filter(None, [old, *flags]))
+        env = dict(SCCACHE_ENV)
+    env["MAKEFLAGS"] = " ".join(filter(None, [os.environ.get("MAKEFLAGS"), *flags]))
+    old = {key: os.environ.get(key) for key in env}
+    os.environ.update(env)
     try:
         yield
     finally:
-        if old is None:
-            del os.environ["MAKEFLAGS"]
-        else:
-            os.environ["MAKEFLAGS"] = old
+        for key, value in old.items():
+            if value is None:
+                del os.environ[key]
+            else:
+                os.environ[key] = value
 
 
 def lint(sources: Sequence[Path], toplevel: str, parameters: Mapping[str, object] | None = None) -> None:
