@@ -61,6 +61,29 @@ struct FxMvauWeightStream {
     }
 };
 
+// Matching bits of two N-bit words: the XNOR-popcount of N bipolar lanes. Synthesis gets
+// the plain sum of bits (an adder tree); C-simulation counts 64 bits at a time with the
+// compiler's popcount, the same number without N arbitrary-precision bit reads.
+// FX_BITWISE_POPCOUNT C-simulates the synthesised form instead.
+template <unsigned N>
+unsigned fx_xnor_popcount(const ap_uint<N>& a, const ap_uint<N>& b) {
+#pragma HLS INLINE
+    const ap_uint<N> eq = ~(a ^ b);
+    unsigned count = 0;
+#if defined(__SYNTHESIS__) || defined(FX_BITWISE_POPCOUNT)
+    for (unsigned i = 0; i < N; i++) {
+#pragma HLS UNROLL
+        count += eq[i];
+    }
+#else
+    for (unsigned i = 0; i < N; i += 64) {
+        const unsigned hi = i + 63 < N ? i + 63 : N - 1;
+        count += __builtin_popcountll(eq.range(hi, i).to_uint64());
+    }
+#endif
+    return count;
+}
+
 // The contribution of one (input, weight) lane pair.
 template <unsigned IN_BITS, bool IN_SIGNED, unsigned W_BITS, bool W_SIGNED, bool XNOR, int IW, int WW>
 ap_int<IN_BITS + W_BITS + 2> fx_mac_term(const ap_uint<IW>& x, unsigned xi, const ap_uint<WW>& w, unsigned wi) {
@@ -105,9 +128,13 @@ void fx_mvau_core(hls::stream<ap_uint<SIMD * IN_BITS>>& in, hls::stream<ap_uint<
             // lane reads from a narrow word instead of a PE·SIMD-wide arbitrary-precision one
             const ap_uint<SIMD * W_BITS> wp = w.range((p + 1) * SIMD * W_BITS - 1, p * SIMD * W_BITS);
             ap_int<ACC_BITS> sum = sf == 0 ? ap_int<ACC_BITS>(0) : acc[p];
-            for (unsigned s = 0; s < SIMD; s++) {
+            if (XNOR) {
+                sum += fx_xnor_popcount<SIMD>(ap_uint<SIMD>(x), ap_uint<SIMD>(wp));
+            } else {
+                for (unsigned s = 0; s < SIMD; s++) {
 #pragma HLS UNROLL
-                sum += fx_mac_term<IN_BITS, IN_SIGNED, W_BITS, W_SIGNED, XNOR>(x, s, wp, s);
+                    sum += fx_mac_term<IN_BITS, IN_SIGNED, W_BITS, W_SIGNED, XNOR>(x, s, wp, s);
+                }
             }
             acc[p] = sum;
         }

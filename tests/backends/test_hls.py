@@ -200,7 +200,8 @@ def test_synthetic_covers_every_template(generated):
 
 def test_synthesis_rom_types(generated, tmp_path):
     """With FX_AP_ROM the weight ROMs take the ap_uint limb types synthesis uses instead of
-    plain integers, still bit-exact: a decoupled MVAU with 3072-bit words in 48 limbs of
+    plain integers, and with FX_BITWISE_POPCOUNT the XNOR popcount is the synthesised sum of
+    bits, still bit-exact: a decoupled MVAU with 3072-bit words in 48 limbs of
     64 bits and an embedded one with 4-bit words. (Layers of different -t hls folders
     cannot share a binary.)"""
     _, _, layers, io_ = generated("cnv_1w1a")
@@ -211,7 +212,7 @@ def test_synthesis_rom_types(generated, tmp_path):
     with pytest.raises(FinnError, match="2 different -t hls folders"):
         csim_layers([wide, embedded], tmp_path / "mixed", {}, FRAMES)
     for x, src in ((wide, io_), (embedded, syn_io)):
-        got = csim_layers([x], tmp_path / x.name, {x.name: src[x.name].inputs}, FRAMES, defines=["FX_AP_ROM"])
+        got = csim_layers([x], tmp_path / x.name, {x.name: src[x.name].inputs}, FRAMES, defines=["FX_AP_ROM", "FX_BITWISE_POPCOUNT"])
         assert got[x.name] == src[x.name].outputs
 
 
