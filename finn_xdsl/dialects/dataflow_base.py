@@ -189,7 +189,8 @@ class DataflowOperation(IRDLOperation):
 
     `node_name` is the FINN layer name used in reports and folding configs ("MVAU_0");
     `impl` is "" until `specialize` picks "hls" or "rtl". Subclasses give their FINN op
-    type (`FINN_OP`), the impls FINN has for it (`IMPLS`), the allowed values of their
+    type (`FINN_OP`), the impls that exist for it (`IMPLS`: FINN's and our libraries' —
+    `impl` names the backend that realises the layer), the allowed values of their
     string properties (`CHOICES`), implement `verify_op` and `cycles`.
     """
 

@@ -234,13 +234,14 @@ class StreamingMaxPoolOp(DataflowOperation):
 
     OH = H // kh (ceil(H / kh) with `ceil_mode`, whose last window is partial). 1-D pooling
     (H = 1, kh = 1) folds channels by PE; 2-D pooling streams whole pixels (PE == C).
-    Cycles: 1-D OW · (C / PE) · (kw + 1); 2-D int(IW · IW · (1 + 1 / (kw · kw))), FINN's
-    (admittedly rough) formula.
+    Cycles: HLS (FINN's formula, admittedly rough) 1-D OW · (C / PE) · (kw + 1), 2-D
+    int(IW · IW · (1 + 1 / (kw · kw))); RTL (our rtl/fx_streaming_maxpool, which FINN lacks)
+    IH · IW · C/PE + 1: it takes one beat a cycle and overlaps the output phase that FINN's
+    HLS kernel spends separately, so only the input beats (+1 of latency) count.
     """
 
     name = "dataflow.streaming_maxpool"
     FINN_OP: ClassVar[str] = "StreamingMaxPool"
-    IMPLS: ClassVar[tuple[str, ...]] = ("", "hls")
     KEEPS_DTYPE: ClassVar[bool] = True
 
     input = operand_def(StreamType)
@@ -267,6 +268,8 @@ class StreamingMaxPoolOp(DataflowOperation):
         _, h, w, c = self.in_type().shape
         _, oh, ow, _ = self.out_type().shape
         kh, kw = self.value_of("kernel")
+        if self.impl.data == "rtl":
+            return h * w * (c // self.value_of("pe")) + 1
         if self.is_1d():
             ow, kw = (oh, kh) if w == 1 and kw == 1 and h != 1 else (ow, kw)
             return ow * (c // self.value_of("pe")) * (kw + 1)
@@ -351,12 +354,12 @@ class LabelSelectOp(DataflowOperation):
 
     Indices come largest value first; equal values keep the lower index first (ONNX TopK).
     The output is (..., k) of an unsigned type holding Labels - 1, one index per beat.
-    Cycles: Labels / PE.
+    Cycles: HLS (FINN) Labels / PE; RTL (our rtl/fx_label_select) max(Labels / PE, k): it
+    reads the next frame while emitting the k indices of the last, so the slower side counts.
     """
 
     name = "dataflow.label_select"
     FINN_OP: ClassVar[str] = "LabelSelect"
-    IMPLS: ClassVar[tuple[str, ...]] = ("", "hls")
 
     input = operand_def(StreamType)
     output = result_def(StreamType)
@@ -372,7 +375,8 @@ class LabelSelectOp(DataflowOperation):
         super().__init__([input], [out], node_name, k=k, pe=pe, **props)
 
     def cycles(self) -> int:
-        return self.in_type().channels // self.value_of("pe")
+        beats = self.in_type().channels // self.value_of("pe")
+        return max(beats, self.value_of("k")) if self.impl.data == "rtl" else beats
 
     def verify_op(self) -> None:
         x, y = self.in_type(), self.out_type()

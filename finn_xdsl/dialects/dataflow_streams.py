@@ -6,7 +6,6 @@ channels: AddStreams, DuplicateStreams, the data width converter (DWC) and the F
 from __future__ import annotations
 
 import math
-
 from typing import ClassVar
 
 from xdsl.dialects.builtin import I64, IntegerAttr, StringAttr
@@ -31,12 +30,11 @@ class AddStreamsOp(DataflowOperation):
     """FINN AddStreams: y = a + b elementwise, two streams of the same type.
 
     The output type must hold the sum of the input ranges.
-    Cycles: Π(vectors) · C / PE.
+    Cycles: Π(vectors) · C / PE (FINN's HLS kernel and our rtl/ module alike).
     """
 
     name = "dataflow.add_streams"
     FINN_OP: ClassVar[str] = "AddStreams"
-    IMPLS: ClassVar[tuple[str, ...]] = ("", "hls")
 
     lhs = operand_def(StreamType)
     rhs = operand_def(StreamType)
@@ -70,12 +68,11 @@ class AddStreamsOp(DataflowOperation):
 class DuplicateStreamsOp(DataflowOperation):
     """FINN DuplicateStreams: copies one stream to n >= 2 outputs of the same type.
 
-    Cycles: Π(vectors) · C / PE.
+    Cycles: Π(vectors) · C / PE (FINN's HLS kernel and our rtl/ module alike).
     """
 
     name = "dataflow.duplicate_streams"
     FINN_OP: ClassVar[str] = "DuplicateStreams"
-    IMPLS: ClassVar[tuple[str, ...]] = ("", "hls")
 
     input = operand_def(StreamType)
     outputs = var_result_def(StreamType)
@@ -107,7 +104,8 @@ class DuplicateStreamsOp(DataflowOperation):
 class DWCOp(DataflowOperation):
     """FINN StreamingDataWidthConverter: the same tensor, re-beated from in lanes to out lanes.
 
-    The RTL implementation needs an integer ratio of the two widths.
+    Any ratio: our rtl/fx_dwc and hls/fx_dwc.hpp both handle the general (LCM) case; FINN's
+    RTL DWC needs an integer ratio, which only specialize{prefer=finn} still applies.
     Cycles: FINN has no cycle model for it (0); it moves max(in beats, out beats) beats.
     """
 
@@ -127,9 +125,6 @@ class DWCOp(DataflowOperation):
         x, y = self.in_type(), self.out_type()
         if x.tensor != y.tensor:
             raise VerifyException(f"input and output must carry the same tensor, got {x.tensor} and {y.tensor}")
-        a, b = x.num_lanes, y.num_lanes
-        if self.impl.data == "rtl" and a % b != 0 and b % a != 0:
-            raise VerifyException(f"the RTL DWC needs an integer width ratio: in lanes={a}, out lanes={b}")
 
 
 @irdl_op_definition

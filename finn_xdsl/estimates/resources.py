@@ -8,6 +8,15 @@ FINN's order. A layer with impl "" is estimated as its abstract FINN op (FINN's 
 class: everything 0) except where FINN's base class itself implements the estimate
 (MVAU BRAM/URAM, FIFO, DWC ...). `minimize` picks the data-type policy (see
 `finn_xdsl.estimates.datatypes`).
+
+`impl` is our backend (see passes/specialize.py), so some RTL layers have no FINN RTL
+counterpart and hence no FINN formula. Stand-ins, until our own RTL is characterised:
+- MVAU rtl that FINN's RTL MVU could not realise (fused thresholds, xnor mode, unsigned or
+  wide-range weights on DSP48E1, > 8-bit operands; `specialize.blocker`): FINN's HLS
+  formula (LUT compute, no DSPs), the closer model of our fx_mvu in those configurations —
+  its XNOR popcount and narrow products are LUT logic, its thresholds LUT comparators.
+- StreamingMaxPool, LabelSelect, AddStreams, DuplicateStreams rtl: FINN's HLS model, which
+  is all zeros for these ops (they are small next to MVAUs and SWGs).
 """
 
 from __future__ import annotations
@@ -120,6 +129,8 @@ def mvau_resources(op: MVAUOp, fpgapart: str = DEFAULT_PART, *, minimize: bool =
     uram_eff = 1 if uram == 0 else wbits / (uram * 72 * 4096)
 
     impl = op.impl.data
+    if impl == "rtl" and _finn_has_no_rtl_mvu(op, fpgapart):
+        impl = "hls"  # stand-in: see the module docstring
     lut = dsp = 0
     res_type = op.value_of("res_type")
     if impl == "hls":
@@ -146,6 +157,12 @@ def mvau_resources(op: MVAUOp, fpgapart: str = DEFAULT_PART, *, minimize: bool =
         else:
             dsp = ceil(P / 4) * Q
     return _result(bram, lut, uram, dsp, bram_eff, uram_eff)
+
+
+def _finn_has_no_rtl_mvu(op: MVAUOp, fpgapart: str) -> bool:
+    from finn_xdsl.passes.specialize import blocker  # the passes import estimates, not vice versa
+
+    return blocker(op, "rtl", fpgapart) is not None
 
 
 # ----------------------------------------------------------------------------- thresholds

@@ -11,9 +11,18 @@ insert-fifos; entries for StreamingFIFO / StreamingDataWidthConverter nodes the 
 have yet (a finished build's config fed back) are skipped, since later passes make them. FINN's PE of a
 2-D StreamingMaxPool is accepted and ignored, as in FINN (2-D pooling streams whole pixels).
 
+`preferred_impl_style` ("hls" / "rtl") is honoured when that backend can realise the layer
+as configured (after all its attributes are applied: parallel_window, mem_mode, ... count);
+otherwise the layer falls back to the other style with a one-line warning, as
+`specialize` does (`specialize.resolve_style`; `prefer=finn` judges by FINN's variants, any
+other value by our rtl/ and hls/ libraries). The node keeps its name (the config's key).
+With `prefer=rtl|hls` the width converters that retyping inserts get that style
+(`specialize.restyle_dwcs`), as to-folded gives them; without it they stay as retyping
+made them.
+
 Errors are one-line FinnErrors naming the node and the rule: an unknown node, an
 attribute the layer does not have, a value of the wrong type or out of its choices, or a
-folding that breaks a constraint ("apply-folding: MVAU_hls_1: PE=5 does not divide MH=64").
+folding that breaks a constraint ("apply-folding: MVAU_rtl_1: PE=5 does not divide MH=64").
 """
 
 from __future__ import annotations
@@ -37,6 +46,7 @@ from finn_xdsl.passes.folding_utils import (
     retype_partition,
     verify_partition,
 )
+from finn_xdsl.passes.specialize import PREFER, STYLES, resolve_style, restyle_dwcs
 
 # FINN node attribute -> our property
 FINN_TO_PROP = {
@@ -83,10 +93,9 @@ def _convert(op: df.DataflowOperation, attr: str, prop: str, value: Any) -> Any:
     if not isinstance(value, str):
         raise FinnError(f"{where}: {attr} must be a string, got {json.dumps(value)}")
     if prop == "impl":
-        choices = tuple(c for c in op.IMPLS if c)
-        if value and value not in choices:
+        if value and value not in STYLES:
             raise FinnError(f"{where}: preferred_impl_style \"{value}\" is not one of "
-                            + ", ".join(f'"{c}"' for c in choices))
+                            + ", ".join(f'"{c}"' for c in STYLES))
         return value
     choices = op.CHOICES.get(prop)
     if choices is not None and value not in choices:
@@ -94,8 +103,10 @@ def _convert(op: df.DataflowOperation, attr: str, prop: str, value: Any) -> Any:
     return value
 
 
-def apply_attr(op: df.DataflowOperation, attr: str, value: Any) -> None:
-    """Set one FINN attribute on a layer (checked; folding constraints are checked later)."""
+def apply_attr(op: df.DataflowOperation, attr: str, value: Any) -> str:
+    """Set one FINN attribute on a layer (checked; folding constraints are checked later).
+    Returns the requested impl style for `preferred_impl_style` (resolved by the caller once
+    every attribute is in place), else ""."""
     if attr in FIFO_DEPTH_ATTRS:
         ports = len(op.operands) if attr == "inFIFODepths" else len(op.results)
         if (not isinstance(value, list) or len(value) != ports
@@ -103,20 +114,19 @@ def apply_attr(op: df.DataflowOperation, attr: str, value: Any) -> None:
             raise FinnError(f"{PASS}: {op.display_name}: {attr} must be a list of {ports} integers >= 1, "
                             f"got {json.dumps(value)}")
         op.attributes[FIFO_DEPTH_ATTRS[attr]] = to_attr(value)
-        return
+        return ""
     prop = FINN_TO_PROP.get(attr)
     if prop is None or (prop != "impl" and not has_prop(op, prop)):
         raise FinnError(f"{PASS}: {op.display_name}: unknown attribute \"{attr}\" for {op.finn_op_type()}")
     value = _convert(op, attr, prop, value)
     if prop == "impl":
-        if value:
-            op.properties["impl"] = StringAttr(value)
-        return
+        return value
     if prop == "pe" and is_2d_maxpool(op):
-        return  # FINN ignores PE of 2-D pooling; ours is fixed to C
+        return ""  # FINN ignores PE of 2-D pooling; ours is fixed to C
     if prop == "depth" and value < 2:
         raise FinnError(f"{PASS}: {op.display_name}: depth={value} must be >= 2")
     op.set_values(**{prop: value})
+    return ""
 
 
 def _defaults(config: dict, path: str) -> list[tuple[str, Any, Any]]:
@@ -148,7 +158,8 @@ def load_config(path: str) -> dict:
     return config
 
 
-def apply_folding_config(module: ModuleOp, config: dict, path: str = "<config>") -> None:
+def apply_folding_config(module: ModuleOp, config: dict, path: str = "<config>", prefer: str = "") -> None:
+    """Apply `config` (see the module docstring); `prefer` as specialize's (or "")."""
     layers = layers_by_name(module)
     defaults = _defaults(config, path)
     for name, attrs in config.items():
@@ -160,6 +171,7 @@ def apply_folding_config(module: ModuleOp, config: dict, path: str = "<config>")
             raise FinnError(f"{PASS}: {path}: unknown node \"{name}\" (no layer has this node_name)")
         if not isinstance(attrs, dict):
             raise FinnError(f"{PASS}: {name}: expected an object of attributes")
+    styles: dict[str, str] = {}
     for name, op in layers.items():
         node_attrs = config.get(name, {})
         for attr, value, ops in defaults:
@@ -171,17 +183,22 @@ def apply_folding_config(module: ModuleOp, config: dict, path: str = "<config>")
                     continue
             elif op.finn_op_type() not in ops:
                 continue
-            apply_attr(op, attr, value)
+            styles[name] = apply_attr(op, attr, value) or styles.get(name, "")
         for attr, value in node_attrs.items():
-            apply_attr(op, attr, value)
+            styles[name] = apply_attr(op, attr, value) or styles.get(name, "")
     for name, op in layers.items():
         try:
             check_folding(op)
         except FinnError as e:
             raise FinnError(f"{PASS}: {e}") from None
+    rules = "finn" if prefer == "finn" else "rtl"
+    for name, style in styles.items():
+        if style and not isinstance(layers[name], df.ReshapeOp):
+            layers[name].impl = StringAttr(resolve_style(layers[name], style, rules, source=PASS))
     for part in partitions(module):
         retype_partition(part)
         verify_partition(part, PASS)
+    restyle_dwcs(module, prefer)
 
 
 @dataclass(frozen=True)
@@ -191,8 +208,11 @@ class ApplyFoldingPass(ModulePass):
     name = "apply-folding"
 
     file: str = ""
+    prefer: str = ""
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         if not self.file:
             raise FinnError(f"{PASS}: give the configuration file: apply-folding{{file=path.json}}")
-        apply_folding_config(op, load_config(self.file), self.file)
+        if self.prefer not in ("", *PREFER):
+            raise FinnError(f'{PASS}: prefer must be one of rtl, hls, finn, got "{self.prefer}"')
+        apply_folding_config(op, load_config(self.file), self.file, self.prefer)

@@ -1,44 +1,63 @@
 """
-specialize: choose every dataflow layer's implementation (HLS or RTL) and give the layers
-FINN's specialised names — FINN's SpecializeLayers followed by GiveUniqueNodeNames.
+specialize: choose every dataflow layer's implementation (`impl`: "hls" or "rtl") and give
+the layers FINN's specialised names (FINN's SpecializeLayers followed by GiveUniqueNodeNames).
 
     specialize{prefer=rtl|hls|finn fpgapart=<part>}
+
+`impl` IS the backend that realises the layer: `-t sv` writes RTL wrappers for the impl="rtl"
+layers only, `-t hls` writes HLS C++ for the impl="hls" layers only. So the choice follows
+what OUR libraries implement (rtl/ through backends/sv_layers.py, hls/ through
+backends/hls_layers.py), not what FINN has — except under prefer=finn, which reproduces
+FINN's names for conformance with FINN's reports.
 
 Choice of `impl`, per layer, in this order:
 
 1. A layer whose `impl` is already set keeps it (FINN only specialises abstract nodes), so
    the pass is idempotent.
-2. A `preferred_impl_style` attribute on the layer ("hls" / "rtl"; "" = none) wins. It must
-   name a variant the op has and that this layer can use (e.g. no RTL MVAU with fused
-   thresholds), else a FinnError naming the node. (FINN warns and falls back instead; an
-   explicit per-layer request is honoured exactly or rejected here.)
-3. `prefer=finn`: FINN's SpecializeLayers rules without a preference (FINN_REFERENCE §3.4):
+2. A `preferred_impl_style` attribute on the layer ("hls" / "rtl"; "" = none) is honoured
+   when that style can realise the layer; otherwise the layer FALLS BACK to the other style
+   and a one-line warning names the node, the requested style, why, and the style used (as
+   FINN does). Where neither style can, the requested one stays (its backend then reports
+   the one-line error). Only malformed values (not "hls"/"rtl"/"") are errors.
+3. `prefer=rtl` (the default) / `prefer=hls`: the preferred style wherever our library
+   implements the layer (`library_blocker`), else the other style, else (neither can) the
+   preferred one. Our rtl/ has every op but ChannelwiseOp and GlobalAccPool and refuses
+   what sv_layers refuses (mem_mode external, runtime-writeable weights, a parallel_window
+   SWG with SIMD < C, bipolar AddStreams, DuplicateStreams with more than 4 outputs, a raw
+   MVAU with bipolar outputs); its DWC, unlike FINN's, takes any width ratio. Our hls/ has
+   every op but StreamingFIFO and refuses parallel_window SWGs, runtime-writeable weights
+   and mem_mode external. The DWCs folding inserts later take a style from folding_utils;
+   `restyle_dwcs` (run by to-folded, and by apply-folding given `prefer`) gives every DWC
+   the preferred style and renames it to match.
+4. `prefer=finn`: FINN's SpecializeLayers rules without a preference (FINN_REFERENCE §3.4),
+   over FINN's variants (`FINN_VARIANTS`, not the dialect's IMPLS, which also list ours):
    - StreamingDataWidthConverter: rtl iff one width is an integer multiple of the other,
      else hls;
    - MVAU: rtl iff A >= 4 and W >= 4 bits and `mvu_rtl_possible`, else hls;
-   - VVAU: rtl iff A >= 4 and W >= 4 bits and `vvu_rtl_possible`, else hls;
-   - any other op with an RTL variant -> rtl (ConvolutionInputGenerator, FMPadding,
+   - any other op with an RTL variant in FINN -> rtl (ConvolutionInputGenerator, FMPadding,
      Thresholding, StreamingFIFO);
    - else hls (StreamingMaxPool, ChannelwiseOp, AddStreams, DuplicateStreams, LabelSelect,
      GlobalAccPool, ...).
-   `prefer=rtl` / `prefer=hls`: FINN's rules with `preferred_impl_style` set to that style
-   on every layer: the preferred style where the op has it and this layer can use it
-   (MVAU/VVAU rtl needs `mvu/vvu_rtl_possible` — no A, W >= 4 requirement —, RTL DWC an
-   integer width ratio, HLS SWG a square non-dilated 2-D window or any 1-D one), else the
-   other style.
+   A `preferred_impl_style` under prefer=finn follows FINN's rules too: the style if FINN has
+   it and the layer can use it (MVAU rtl needs `mvu_rtl_possible` — no A, W >= 4
+   requirement —, RTL DWC an integer width ratio, HLS SWG a square non-dilated 2-D window
+   or any 1-D one), else the other style, with the warning of rule 2.
    `mvu_rtl_possible`: no thresholds (noActivation), no xnor mode (binary_xnor or bipolar
    input × bipolar weights, which FINN always maps to binaryXnorMode), signed weights
    (bipolar/ternary count as signed), narrow-range weights (min(W) != min of the weight
    type) unless the part has DSP48E2/DSP58, A <= 8 (or A == 9 signed), W <= 8.
-   `vvu_rtl_possible`: the same width and signed-weight limits, noActivation, Versal part.
-4. `dataflow.reshape` is a wire with no hardware (FINN deletes the flatten it stands for):
-   its `impl` stays "" and it is named `Reshape_<k>`. A layer with no HLS/RTL variant at all
-   (none in the dialect today) likewise keeps "" and is named `<FINN_OP>_<k>`.
+5. `dataflow.reshape` is a wire with no hardware (FINN deletes the flatten it stands for):
+   its `impl` stays "" and it is named `Reshape_<k>`.
 
-Names: `<FINN_OP>_<impl>_<k>` (e.g. MVAU_hls_0, ConvolutionInputGenerator_rtl_3), k
+Names: `<FINN_OP>_<impl>_<k>` (e.g. MVAU_rtl_0, ConvolutionInputGenerator_hls_3), k
 counting per specialised op type (MVAU_hls and MVAU_rtl count separately) in graph order
 over the whole module, as GiveUniqueNodeNames does. Re-running renumbers the same way, so
 names are stable unless layers were added or removed.
+
+Folding is chosen after this pass (to-folded runs set-folding next) and reads `impl` in two
+places: an RTL SWG too slow at SIMD = C gets parallel_window, and an HLS MVAU keeps
+SIMD >= MW/1024 (FINN's HLS ipgen assertion). tests/passes/test_specialize_invariants.py
+shows what that changes between prefer=rtl and prefer=finn on the bundled models.
 """
 
 from __future__ import annotations
@@ -52,15 +71,45 @@ from xdsl.passes import ModulePass
 
 from finn_xdsl.boards import DEFAULT_PART, dsp_block, is_versal
 from finn_xdsl.dialects import quant_types as qt
-from finn_xdsl.dialects.dataflow import DataflowOperation, DWCOp, ReshapeOp, SWGOp
+from finn_xdsl.dialects.dataflow import (
+    AddStreamsOp,
+    ChannelwiseOp,
+    DataflowOperation,
+    DuplicateStreamsOp,
+    DWCOp,
+    FIFOOp,
+    GlobalAccPoolOp,
+    MVAUOp,
+    ReshapeOp,
+    SWGOp,
+    ThresholdingOp,
+)
 from finn_xdsl.dialects.dataflow_base import from_attr
 from finn_xdsl.dialects.dataflow_types import element_bits
 from finn_xdsl.errors import FinnError, LoweringError
+from finn_xdsl.utils.diagnostics import op_location, warn
 
 PREFER = ("rtl", "hls", "finn")
 STYLES = ("hls", "rtl")
 # layers that are wires, not hardware: never specialised
 WIRES: tuple[type[DataflowOperation], ...] = (ReshapeOp,)
+# FINN's <op>_hls / <op>_rtl classes (the dialect's IMPLS also list our own RTL variants)
+_BOTH = ("hls", "rtl")
+FINN_VARIANTS: dict[str, tuple[str, ...]] = {
+    "MVAU": _BOTH,
+    "VVAU": _BOTH,
+    "Thresholding": _BOTH,
+    "ConvolutionInputGenerator": _BOTH,
+    "FMPadding": _BOTH,
+    "StreamingDataWidthConverter": _BOTH,
+    "StreamingFIFO": ("rtl",),
+    "ChannelwiseOp": ("hls",),
+    "StreamingMaxPool": ("hls",),
+    "GlobalAccPool": ("hls",),
+    "LabelSelect": ("hls",),
+    "AddStreams": ("hls",),
+    "DuplicateStreams": ("hls",),
+}
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -77,10 +126,17 @@ def preferred_impl_style(layer: DataflowOperation) -> str:
 
 
 def variants(layer: DataflowOperation) -> tuple[str, ...]:
-    """The implementation styles FINN has for the layer's op ("hls", "rtl")."""
+    """The implementation styles the dialect allows for the layer's op ("hls", "rtl")."""
     if isinstance(layer, WIRES):
         return ()
     return tuple(s for s in STYLES if s in layer.IMPLS)
+
+
+def finn_variants(layer: DataflowOperation) -> tuple[str, ...]:
+    """The implementation styles FINN has for the layer's op (FINN_REFERENCE §3.4)."""
+    if isinstance(layer, WIRES):
+        return ()
+    return FINN_VARIANTS.get(layer.FINN_OP, ("hls",))
 
 
 def _signed(elem) -> bool:
@@ -137,23 +193,28 @@ def _swg_hls_blocker(layer: SWGOp) -> str | None:
 
 
 def blocker(layer: DataflowOperation, style: str, fpgapart: str) -> str | None:
-    """Why `style` (which the op has) cannot implement this layer, or None."""
+    """Why FINN's `style` variant (which FINN has for the op) cannot implement this layer."""
     op = layer.FINN_OP
     if style == "rtl":
         if op in ("MVAU", "VVAU"):
             return _matmul_rtl_blocker(layer, fpgapart, vvau=op == "VVAU")
         if isinstance(layer, DWCOp):
-            a, b = layer.in_type().width_bits, layer.out_type().width_bits
-            if a % b and b % a:
-                return f"the RTL DWC needs an integer width ratio, got {a} and {b} bits"
+            return _dwc_rtl_blocker(layer)
     elif isinstance(layer, SWGOp):
         return _swg_hls_blocker(layer)
     return None
 
 
+def _dwc_rtl_blocker(layer: DWCOp) -> str | None:
+    a, b = layer.in_type().width_bits, layer.out_type().width_bits
+    if a % b and b % a:
+        return f"the RTL DWC needs an integer width ratio, got {a} and {b} bits"
+    return None
+
+
 def finn_default(layer: DataflowOperation, fpgapart: str) -> str:
     """FINN's SpecializeLayers choice without preference."""
-    have = variants(layer)
+    have = finn_variants(layer)
     if "rtl" not in have:
         return "hls"
     if layer.FINN_OP in ("MVAU", "VVAU"):
@@ -168,45 +229,127 @@ def finn_default(layer: DataflowOperation, fpgapart: str) -> str:
     return "rtl"
 
 
-def with_preference(layer: DataflowOperation, style: str, fpgapart: str) -> str:
-    """FINN's choice with preferred_impl_style = style: style if possible, else the other."""
-    have = variants(layer)
-    if style in have and blocker(layer, style, fpgapart) is None:
+# ----------------------------------------------------------------------------- our libraries
+
+# ops our libraries have no module / template for
+_NOT_IN_LIBRARY: dict[str, tuple[type[DataflowOperation], ...]] = {
+    "rtl": (ChannelwiseOp, GlobalAccPoolOp),
+    "hls": (FIFOOp,),
+}
+_LIBRARY = {"rtl": "rtl/ library module", "hls": "hls/ library template"}
+
+
+def library_blocker(layer: DataflowOperation, style: str) -> str | None:
+    """Why our rtl/ ("rtl") or hls/ ("hls") library cannot realise this layer (None: it can).
+
+    Mirrors the one-line refusals of the backends' legalisers (backends/sv_layers.py
+    `legalize`, backends/hls_layers.py `legalize_hls`), so that a layer gets a style whose
+    backend accepts it; tests/passes/test_specialize.py checks the two agree. Conditions
+    that depend on the folding (parallel_window, mem_mode, runtime-writeable weights) only
+    bite when the pass runs after folding, or through apply-folding's preferred_impl_style.
+    """
+    if isinstance(layer, WIRES):
+        return None
+    if isinstance(layer, _NOT_IN_LIBRARY[style]):
+        return f"no {_LIBRARY[style]} implements {layer.FINN_OP}"
+    if isinstance(layer, MVAUOp | ThresholdingOp) and _prop(layer, "runtime_writeable_weights"):
+        return "runtime-writeable weights (s_axilite) are not implemented"
+    if isinstance(layer, MVAUOp) and _prop(layer, "mem_mode") == "external":
+        return 'mem_mode "external" (weights streamed in from outside the layer) is not implemented'
+    if style == "hls":
+        if isinstance(layer, SWGOp) and _prop(layer, "parallel_window"):
+            return "parallel_window (a whole window per beat) has no HLS template"
+        return None
+    if isinstance(layer, SWGOp) and _prop(layer, "parallel_window"):
+        c, simd = layer.in_type().channels, _prop(layer, "simd")
+        if simd != c:
+            return f"fx_swg_parallel takes whole pixels: parallel_window with SIMD={simd} < C={c}"
+    raw = isinstance(layer, MVAUOp) and layer.properties.get("thresholds") is None
+    if raw and isinstance(layer.out_type().element_type, qt.BipolarType):
+        return "a raw (unthresholded) MVAU cannot output bipolar values"
+    if isinstance(layer, AddStreamsOp) and isinstance(layer.in_type().element_type, qt.BipolarType):
+        return "fx_add_streams adds integer codes, not bipolar values"
+    if isinstance(layer, DuplicateStreamsOp) and len(layer.results) > 4:
+        return f"fx_duplicate_streams has at most 4 outputs, the layer has {len(layer.results)}"
+    return None
+
+
+# ----------------------------------------------------------------------------- the choice
+
+
+def _other(style: str) -> str:
+    return "hls" if style == "rtl" else "rtl"
+
+
+def _why_not(layer: DataflowOperation, style: str, prefer: str, fpgapart: str) -> str | None:
+    """Why `style` cannot realise the layer under the rules of `prefer` (None: it can)."""
+    if prefer == "finn":
+        if style not in finn_variants(layer):
+            have = ", ".join(finn_variants(layer)) or "no hls/rtl variant"
+            return f"FINN's {layer.FINN_OP} has {have}"
+        return blocker(layer, style, fpgapart)
+    why = library_blocker(layer, style)
+    if why is None and style not in variants(layer):
+        return f"{layer.FINN_OP} has no {style} variant"
+    return why
+
+
+def resolve_style(layer: DataflowOperation, style: str, prefer: str = "rtl",
+                  fpgapart: str = DEFAULT_PART, source: str = "specialize") -> str:
+    """`style` if it can realise the layer, else the other style with a one-line warning
+    (`source: op 'node': preferred_impl_style "x" cannot be used: why; using "y"`); `style`
+    again when neither can (its backend gives the error)."""
+    why = _why_not(layer, style, prefer, fpgapart)
+    if why is None:
         return style
-    other = "hls" if style == "rtl" else "rtl"
-    return other if other in have else style
+    other = _other(style)
+    if _why_not(layer, other, prefer, fpgapart) is not None:
+        return style
+    warn(f'{source}: {op_location(layer)}: preferred_impl_style "{style}" cannot be used: {why}; '
+         f'using "{other}"')
+    return other
 
 
 def choose_impl(layer: DataflowOperation, prefer: str, fpgapart: str) -> str:
     """The `impl` the layer gets (see the module docstring for the rules)."""
-    have = variants(layer)
     current = layer.impl.data
     override = preferred_impl_style(layer)
+    if isinstance(layer, WIRES):
+        return current
     if override:
         if override not in STYLES:
             raise LoweringError(
                 "specialize", layer, f'preferred_impl_style "{override}" is not one of "hls", "rtl", ""'
             )
-        if override not in have:
-            has = ", ".join(have) if have else "no hls/rtl variant"
-            raise LoweringError(
-                "specialize", layer,
-                f'preferred_impl_style "{override}" is not available: {layer.FINN_OP} has {has}',
-            )
-        why = blocker(layer, override, fpgapart)
-        if why is not None:
-            raise LoweringError("specialize", layer, f'preferred_impl_style "{override}" cannot be used: {why}')
-        if current and current != override:
+        chosen = resolve_style(layer, override, prefer, fpgapart)
+        if current and current != chosen:
             raise LoweringError(
                 "specialize", layer,
                 f'preferred_impl_style "{override}" conflicts with the already chosen impl "{current}"',
             )
-        return override
-    if current or not have:
+        return chosen
+    if current or not variants(layer):
         return current
     if prefer == "finn":
         return finn_default(layer, fpgapart)
-    return with_preference(layer, prefer, fpgapart)
+    if library_blocker(layer, prefer) is None or library_blocker(layer, _other(prefer)) is not None:
+        return prefer
+    return _other(prefer)
+
+
+def restyle_dwcs(module: ModuleOp, prefer: str) -> None:
+    """Give every DWC the preferred style (both our libraries convert any width ratio),
+    renamed StreamingDataWidthConverter_<impl>_<n> with its number n kept (folding numbers
+    DWCs per partition across both styles, so names stay unique). prefer=finn (or "")
+    leaves the DWCs as folding made them."""
+    if prefer not in STYLES:
+        return
+    for op in module.walk():
+        if isinstance(op, DWCOp) and op.impl.data and op.impl.data != prefer:
+            op.impl = StringAttr(prefer)
+            stem, _, n = op.display_name.rpartition("_")
+            if stem.endswith(("_hls", "_rtl")):
+                op.node_name = StringAttr(f"{stem[:-3]}{prefer}_{n}")
 
 
 def specialized_name(finn_op_type: str, counters: dict[str, int]) -> str:

@@ -6,7 +6,8 @@ to-folded: the default front half of the compiler, from QONNX to a folded stream
 in FINN's order (qonnx_to_finn ... specialize_layers, target_fps_parallelization,
 minimize_bit_width): folding sees the exported weight widths, as FINN's SetFolding does,
 so the same target gives FINN's folding. After it `-t report` gives the numbers a FINN
-user reads first.
+user reads first. The width converters set-folding inserts then get the preferred style, as
+specialize gives every other layer (`specialize.restyle_dwcs`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from xdsl.passes import ModulePass
 from finn_xdsl.boards import DEFAULT_PART
 from finn_xdsl.passes.minimize_bitwidths import MinimizeBitwidthsPass
 from finn_xdsl.passes.set_folding import SetFoldingPass
-from finn_xdsl.passes.specialize import SpecializePass
+from finn_xdsl.passes.specialize import SpecializePass, restyle_dwcs
 from finn_xdsl.passes.to_dataflow import ToDataflowPass
 
 
@@ -52,3 +53,4 @@ class ToFoldedPass(ModulePass):
             MinimizeBitwidthsPass(),
         ):
             p.apply(ctx, op)
+        restyle_dwcs(op, self.prefer)

@@ -5,9 +5,16 @@ xDSL reports a verification failure by printing the whole module with a caret un
 failing op, and a parse error with a multi-line excerpt. For a CNV-sized model that is
 megabytes of text; users need one line: which file, which op (and ONNX node), what is
 wrong. These helpers turn xDSL's exceptions into such a `FinnError`.
+
+Warnings follow the same rule: `warn(message)` issues a `FinnWarning` through Python's
+`warnings` (so tests capture it with `pytest.warns` and embedders can filter it), printed
+by finn-opt / finn-build / any Python caller as the single line `warning: <message>` on
+stderr instead of Python's two-line `file:line: Category: ...` plus source excerpt.
 """
 
 from __future__ import annotations
+
+import warnings
 
 from xdsl.ir import Operation
 from xdsl.utils.exceptions import ParseError, VerifyException
@@ -50,3 +57,28 @@ def parse_error_message(e: ParseError) -> str:
         return f"{loc.file}:{loc.line}:{loc.col}: {_first_line(e.msg)}"
     except Exception:  # a span without a source still has a message
         return _first_line(e.msg)
+
+
+# ----------------------------------------------------------------------------- warnings
+
+
+class FinnWarning(UserWarning):
+    """Something the user asked for was adjusted (e.g. an impl style fallback): one line."""
+
+
+def warn(message: str) -> None:
+    """Issue a one-line FinnWarning (whitespace collapsed, as FinnError does)."""
+    warnings.warn(FinnWarning(" ".join(str(message).split())), stacklevel=2)
+
+
+_python_format = warnings.formatwarning
+
+
+def _format(message, category, filename, lineno, line=None) -> str:
+    if isinstance(category, type) and issubclass(category, FinnWarning):
+        return f"warning: {message}\n"
+    return _python_format(message, category, filename, lineno, line)
+
+
+# Only FinnWarnings change form; every other warning keeps Python's format.
+warnings.formatwarning = _format

@@ -158,20 +158,6 @@ func.func @label_select_signed(%x: tensor<1x10xsi4>) {
 
 // -----
 
-func.func @dwc_rtl(%x: tensor<1x12xsi4>) {
-  %y = dataflow.partition %x {node_name = "StreamingDataflowPartition_0"} : (tensor<1x12xsi4>) -> tensor<1x12xsi4> {
-  ^bb0(%in: !dataflow.stream<tensor<1x12xsi4>, 4>):
-    %r = dataflow.dwc %in {node_name = "StreamingDataWidthConverter_0", impl = "rtl"} : (!dataflow.stream<tensor<1x12xsi4>, 4>) -> !dataflow.stream<tensor<1x12xsi4>, 6>
-    dataflow.yield %r : !dataflow.stream<tensor<1x12xsi4>, 6>
-  }
-  func.return
-}
-
-// CHECK: %r = "dataflow.dwc"(%in)
-// CHECK: Operation does not verify: the RTL DWC needs an integer width ratio: in lanes=4, out lanes=6
-
-// -----
-
 func.func @fifo_depth(%x: tensor<1x12xsi4>) {
   %y = dataflow.partition %x {node_name = "StreamingDataflowPartition_0"} : (tensor<1x12xsi4>) -> tensor<1x12xsi4> {
   ^bb0(%in: !dataflow.stream<tensor<1x12xsi4>, 4>):

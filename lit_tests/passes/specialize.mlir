@@ -1,6 +1,7 @@
-// specialize: impl per FINN's SpecializeLayers rules and FINN's specialised node names
+// specialize: impl = the backend realising the layer (prefer=rtl|hls: our rtl/ and hls/
+// libraries; prefer=finn: FINN's SpecializeLayers rules) and FINN's specialised node names
 // <FINN_OP>_<impl>_<k>, k counted per specialised op type over the whole module.
-// @net has no per-layer preferences; @override sets preferred_impl_style on two layers.
+// @net has no per-layer preferences; @override sets preferred_impl_style on three layers.
 
 // RUN: finn-opt %s -p specialize | filecheck %s --check-prefix=RTL
 // RUN: finn-opt %s -p 'specialize{prefer=hls}' | filecheck %s --check-prefix=HLS
@@ -8,8 +9,12 @@
 // RUN: finn-opt %s -p 'specialize{prefer=finn fpgapart="xczu7ev-ffvc1156-2-e"}' | filecheck %s --check-prefix=FINN
 // Idempotent: specialised layers keep impl and name.
 // RUN: finn-opt %s -p 'specialize,specialize{prefer=hls}' | filecheck %s --check-prefix=RTL
-// An override the op cannot honour (no RTL StreamingMaxPool in FINN) is an error.
-// RUN: sed -e 's/"StreamingMaxPool_1", preferred_impl_style = "hls"/"StreamingMaxPool_1", preferred_impl_style = "rtl"/' %s | not finn-opt -p specialize 2>&1 | filecheck %s --check-prefix=ERR
+// A preference the libraries cannot honour (no HLS FIFO) falls back with a one-line warning.
+// RUN: finn-opt %s -p specialize 2>&1 >/dev/null | filecheck %s --check-prefix=WARN
+// Under prefer=finn, FINN's variants decide (no RTL StreamingMaxPool in FINN).
+// RUN: sed -e 's/"StreamingMaxPool_1", preferred_impl_style = "hls"/"StreamingMaxPool_1", preferred_impl_style = "rtl"/' %s | finn-opt -p 'specialize{prefer=finn}' 2>&1 >/dev/null | filecheck %s --check-prefix=WARN-FINN
+// A malformed preference is an error.
+// RUN: sed -e 's/"StreamingMaxPool_1", preferred_impl_style = "hls"/"StreamingMaxPool_1", preferred_impl_style = "vhdl"/' %s | not finn-opt -p specialize 2>&1 | filecheck %s --check-prefix=ERR
 // RUN: not finn-opt %s -p 'specialize{fpgapart="ep4ce22f17c6"}' 2>&1 | filecheck %s --check-prefix=PART
 // RUN: not finn-opt %s -p 'specialize{prefer=vivado}' 2>&1 | filecheck %s --check-prefix=PREFER
 
@@ -35,28 +40,30 @@ func.func @override(%x: tensor<1x4x4x2xui2>) -> tensor<1x1x1x72xui2> {
     %pool = dataflow.streaming_maxpool %in {node_name = "StreamingMaxPool_1", preferred_impl_style = "hls", kernel = array<i64: 1, 1>, pe = 2 : i64} : (!dataflow.stream<tensor<1x4x4x2xui2>, 2>) -> !dataflow.stream<tensor<1x4x4x2xui2>, 2>
     %win = dataflow.swg %pool {node_name = "ConvolutionInputGenerator_1", preferred_impl_style = "hls", kernel = array<i64: 3, 3>, simd = 2 : i64} : (!dataflow.stream<tensor<1x4x4x2xui2>, 2>) -> !dataflow.stream<tensor<1x2x2x18xui2>, 2>
     %win2 = dataflow.swg %win {node_name = "ConvolutionInputGenerator_2", kernel = array<i64: 2, 2>, stride = array<i64: 2, 2>, simd = 2 : i64} : (!dataflow.stream<tensor<1x2x2x18xui2>, 2>) -> !dataflow.stream<tensor<1x1x1x72xui2>, 2>
-    dataflow.yield %win2 : !dataflow.stream<tensor<1x1x1x72xui2>, 2>
+    %fifo = dataflow.fifo %win2 {node_name = "StreamingFIFO_0", preferred_impl_style = "hls", depth = 4 : i64} : (!dataflow.stream<tensor<1x1x1x72xui2>, 2>) -> !dataflow.stream<tensor<1x1x1x72xui2>, 2>
+    dataflow.yield %fifo : !dataflow.stream<tensor<1x1x1x72xui2>, 2>
   }
   func.return %y : tensor<1x1x1x72xui2>
 }
 
-// prefer=rtl: RTL wherever FINN has it and the layer can use it. MVAU_0 (4-bit signed,
-// narrow weights, no thresholds) is an RTL MVU; MVAU_1 has unsigned weights -> HLS.
+// prefer=rtl: our rtl/ library implements every layer here (fx_mvu also fuses thresholds
+// and takes unsigned weights, fx_streaming_maxpool has no FINN counterpart).
 // RTL-LABEL: func.func @net
 // RTL: dataflow.fmpadding %in {node_name = "FMPadding_rtl_0", {{.*}}impl = "rtl"}
 // RTL: dataflow.swg %pad {node_name = "ConvolutionInputGenerator_rtl_0", {{.*}}impl = "rtl"}
 // RTL: dataflow.mvau %win {node_name = "MVAU_rtl_0", {{.*}}impl = "rtl"}
 // RTL: dataflow.thresholding %acc {node_name = "Thresholding_rtl_0", {{.*}}impl = "rtl"}
-// RTL: dataflow.streaming_maxpool %act {node_name = "StreamingMaxPool_hls_0", {{.*}}impl = "hls"}
+// RTL: dataflow.streaming_maxpool %act {node_name = "StreamingMaxPool_rtl_0", {{.*}}impl = "rtl"}
 // RTL: dataflow.dwc %pool {node_name = "StreamingDataWidthConverter_rtl_0", impl = "rtl"}
 // RTL: dataflow.reshape %narrow {node_name = "Reshape_0"}
-// RTL: dataflow.mvau %flat {node_name = "MVAU_hls_0", {{.*}}impl = "hls"}
+// RTL: dataflow.mvau %flat {node_name = "MVAU_rtl_1", {{.*}}impl = "rtl"}
 // RTL-LABEL: func.func @override
-// RTL: dataflow.streaming_maxpool %in {preferred_impl_style = "hls", node_name = "StreamingMaxPool_hls_1", {{.*}}impl = "hls"}
+// RTL: dataflow.streaming_maxpool %in {preferred_impl_style = "hls", node_name = "StreamingMaxPool_hls_0", {{.*}}impl = "hls"}
 // RTL: dataflow.swg %pool {preferred_impl_style = "hls", node_name = "ConvolutionInputGenerator_hls_0", {{.*}}impl = "hls"}
 // RTL: dataflow.swg %win {node_name = "ConvolutionInputGenerator_rtl_1", {{.*}}impl = "rtl"}
+// RTL: dataflow.fifo %win2 {preferred_impl_style = "hls", node_name = "StreamingFIFO_rtl_0", {{.*}}impl = "rtl"}
 
-// prefer=hls: every op here has an HLS variant.
+// prefer=hls: our hls/ library has every op here but the FIFO.
 // HLS-LABEL: func.func @net
 // HLS: node_name = "FMPadding_hls_0"
 // HLS: node_name = "ConvolutionInputGenerator_hls_0"
@@ -71,8 +78,9 @@ func.func @override(%x: tensor<1x4x4x2xui2>) -> tensor<1x1x1x72xui2> {
 // HLS: node_name = "ConvolutionInputGenerator_hls_1"
 // HLS: node_name = "ConvolutionInputGenerator_hls_2"
 // HLS-NOT: impl = "rtl"
+// HLS: node_name = "StreamingFIFO_rtl_0"
 
-// prefer=finn: FINN's defaults (MVAU rtl iff A >= 4, W >= 4 and the RTL MVU can do it).
+// prefer=finn: FINN's defaults (MVAU rtl iff A >= 4, W >= 4 and FINN's RTL MVU can do it).
 // FINN-LABEL: func.func @net
 // FINN: node_name = "FMPadding_rtl_0"
 // FINN: node_name = "ConvolutionInputGenerator_rtl_0"
@@ -86,7 +94,12 @@ func.func @override(%x: tensor<1x4x4x2xui2>) -> tensor<1x1x1x72xui2> {
 // FINN: node_name = "StreamingMaxPool_hls_1"
 // FINN: node_name = "ConvolutionInputGenerator_hls_0"
 // FINN: node_name = "ConvolutionInputGenerator_rtl_1"
+// FINN: node_name = "StreamingFIFO_rtl_0"
 
-// ERR: error: specialize: dataflow.streaming_maxpool 'StreamingMaxPool_1': preferred_impl_style "rtl" is not available: StreamingMaxPool has hls
+// WARN: warning: specialize: dataflow.fifo 'StreamingFIFO_0': preferred_impl_style "hls" cannot be used: no hls/ library template implements StreamingFIFO; using "rtl"
+// WARN-NOT: warning
+// WARN-FINN: warning: specialize: dataflow.streaming_maxpool 'StreamingMaxPool_1': preferred_impl_style "rtl" cannot be used: FINN's StreamingMaxPool has hls; using "hls"
+// WARN-FINN-NEXT: warning: specialize: dataflow.fifo 'StreamingFIFO_0': preferred_impl_style "hls" cannot be used: FINN's StreamingFIFO has rtl; using "rtl"
+// ERR: error: specialize: dataflow.streaming_maxpool 'StreamingMaxPool_1': preferred_impl_style "vhdl" is not one of "hls", "rtl", ""
 // PART: error: unknown FPGA part 'ep4ce22f17c6'
 // PREFER: error: specialize: prefer must be one of rtl, hls, finn, got "vivado"

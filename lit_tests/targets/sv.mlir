@@ -1,8 +1,8 @@
 // RUN: finn-opt %s -t 'sv{dir="%t"}' | filecheck %s
-// RUN: cat %t/MVAU_hls_0.sv | filecheck %s --check-prefix=MVAU
+// RUN: cat %t/MVAU_rtl_0.sv | filecheck %s --check-prefix=MVAU
 // RUN: cat %t/Thresholding_rtl_0.sv | filecheck %s --check-prefix=THR
 // RUN: cat %t/Thresholding_rtl_0_thresholds.dat | filecheck %s --check-prefix=TDAT
-// RUN: cat %t/MVAU_hls_0_weights.dat | filecheck %s --check-prefix=WDAT
+// RUN: cat %t/MVAU_rtl_0_weights.dat | filecheck %s --check-prefix=WDAT
 // RUN: cat %t/Reshape_0.sv | filecheck %s --check-prefix=WIRE
 
 // A raw bipolar x bipolar MVAU without binary_xnor (fx_mvu has no +-1 product path: XNOR
@@ -12,7 +12,7 @@ builtin.module {
   func.func @main(%x: tensor<1x8x!quant.bipolar>) -> tensor<1x1x4xui2> {
     %y = dataflow.partition %x {node_name = "StreamingDataflowPartition_0"} : (tensor<1x8x!quant.bipolar>) -> tensor<1x1x4xui2> {
     ^bb0(%0: !dataflow.stream<tensor<1x8x!quant.bipolar>, 4>):
-      %1 = dataflow.mvau %0 {node_name = "MVAU_hls_0", impl = "hls", pe = 2 : i64, simd = 4 : i64, weights = dense<[[1, -1, 1, 1], [1, 1, -1, 1], [1, 1, 1, -1], [1, 1, 1, 1], [-1, 1, 1, 1], [1, 1, 1, 1], [1, 1, 1, 1], [1, 1, 1, 1]]> : tensor<8x4xi32>, weight_type = !quant.bipolar} : (!dataflow.stream<tensor<1x8x!quant.bipolar>, 4>) -> !dataflow.stream<tensor<1x4xsi5>, 2>
+      %1 = dataflow.mvau %0 {node_name = "MVAU_rtl_0", impl = "rtl", pe = 2 : i64, simd = 4 : i64, weights = dense<[[1, -1, 1, 1], [1, 1, -1, 1], [1, 1, 1, -1], [1, 1, 1, 1], [-1, 1, 1, 1], [1, 1, 1, 1], [1, 1, 1, 1], [1, 1, 1, 1]]> : tensor<8x4xi32>, weight_type = !quant.bipolar} : (!dataflow.stream<tensor<1x8x!quant.bipolar>, 4>) -> !dataflow.stream<tensor<1x4xsi5>, 2>
       %2 = dataflow.thresholding %1 {node_name = "Thresholding_rtl_0", impl = "rtl", pe = 2 : i64, thresholds = dense<[[-100, 0, 3]]> : tensor<1x3xi64>} : (!dataflow.stream<tensor<1x4xsi5>, 2>) -> !dataflow.stream<tensor<1x4xui2>, 2>
       %3 = dataflow.reshape %2 {node_name = "Reshape_0"} : (!dataflow.stream<tensor<1x4xui2>, 2>) -> !dataflow.stream<tensor<1x1x4xui2>, 2>
       dataflow.yield %3 : !dataflow.stream<tensor<1x1x4xui2>, 2>
@@ -22,13 +22,13 @@ builtin.module {
 }
 
 // CHECK:      sv: 3 layer wrappers, 3 library files -> {{.*}}
-// CHECK-NEXT:   MVAU_hls_0.sv: fx_mvu MW=8 MH=4 PE=2 SIMD=4 xnor, raw +-1 products: popcount p, wrapper 2p-8, weights streamed by fx_memstream, MVAU_hls_0_weights.dat
+// CHECK-NEXT:   MVAU_rtl_0.sv: fx_mvu MW=8 MH=4 PE=2 SIMD=4 xnor, raw +-1 products: popcount p, wrapper 2p-8, weights streamed by fx_memstream, MVAU_rtl_0_weights.dat
 // CHECK-NEXT:   Thresholding_rtl_0.sv: fx_thresholding C=4 PE=2 N=3, Thresholding_rtl_0_thresholds.dat
 // CHECK-NEXT:   Reshape_0.sv: wire
 // CHECK-NEXT: library: fx_memstream.sv, fx_mvu.sv, fx_thresholding.sv
 
-// MVAU:      module MVAU_hls_0 #(
-// MVAU-NEXT:     parameter WEIGHTS_FILE = "MVAU_hls_0_weights.dat"
+// MVAU:      module MVAU_rtl_0 #(
+// MVAU-NEXT:     parameter WEIGHTS_FILE = "MVAU_rtl_0_weights.dat"
 // MVAU-NEXT: ) (
 // MVAU-NEXT:     input  logic        ap_clk,
 // MVAU-NEXT:     input  logic        ap_rst_n,

@@ -16,8 +16,8 @@ builtin.module {
     }
     %z = dataflow.partition %y {node_name = "StreamingDataflowPartition_1"} : (tensor<1x4xui2>) -> tensor<1x4xui3> {
     ^bb0(%0: !dataflow.stream<tensor<1x4xui2>, 2>):
-      %1, %2 = dataflow.duplicate_streams %0 {node_name = "DuplicateStreams_hls_0", impl = "hls", pe = 2 : i64} : (!dataflow.stream<tensor<1x4xui2>, 2>) -> (!dataflow.stream<tensor<1x4xui2>, 2>, !dataflow.stream<tensor<1x4xui2>, 2>)
-      %3 = dataflow.add_streams %1, %2 {node_name = "AddStreams_hls_0", impl = "hls", pe = 2 : i64} : (!dataflow.stream<tensor<1x4xui2>, 2>, !dataflow.stream<tensor<1x4xui2>, 2>) -> !dataflow.stream<tensor<1x4xui3>, 2>
+      %1, %2 = dataflow.duplicate_streams %0 {node_name = "DuplicateStreams_rtl_0", impl = "rtl", pe = 2 : i64} : (!dataflow.stream<tensor<1x4xui2>, 2>) -> (!dataflow.stream<tensor<1x4xui2>, 2>, !dataflow.stream<tensor<1x4xui2>, 2>)
+      %3 = dataflow.add_streams %1, %2 {node_name = "AddStreams_rtl_0", impl = "rtl", pe = 2 : i64} : (!dataflow.stream<tensor<1x4xui2>, 2>, !dataflow.stream<tensor<1x4xui2>, 2>) -> !dataflow.stream<tensor<1x4xui3>, 2>
       dataflow.yield %3 : !dataflow.stream<tensor<1x4xui3>, 2>
     }
     func.return %z : tensor<1x4xui3>
@@ -60,13 +60,13 @@ builtin.module {
 // TOP0-NEXT: endmodule
 
 // TOP1:      module StreamingDataflowPartition_1 (
-// TOP1:          DuplicateStreams_hls_0 DuplicateStreams_hls_0 (
-// TOP1:              .out0_V_TREADY (AddStreams_hls_0_in0_V_TREADY),
-// TOP1-NEXT:         .out1_V_TDATA  (DuplicateStreams_hls_0_out1_V_TDATA),
-// TOP1-NEXT:         .out1_V_TVALID (DuplicateStreams_hls_0_out1_V_TVALID),
-// TOP1-NEXT:         .out1_V_TREADY (AddStreams_hls_0_in1_V_TREADY)
-// TOP1:          AddStreams_hls_0 AddStreams_hls_0 (
-// TOP1:              .in0_V_TDATA   (DuplicateStreams_hls_0_out0_V_TDATA),
-// TOP1:              .in1_V_TDATA   (DuplicateStreams_hls_0_out1_V_TDATA),
+// TOP1:          DuplicateStreams_rtl_0 DuplicateStreams_rtl_0 (
+// TOP1:              .out0_V_TREADY (AddStreams_rtl_0_in0_V_TREADY),
+// TOP1-NEXT:         .out1_V_TDATA  (DuplicateStreams_rtl_0_out1_V_TDATA),
+// TOP1-NEXT:         .out1_V_TVALID (DuplicateStreams_rtl_0_out1_V_TVALID),
+// TOP1-NEXT:         .out1_V_TREADY (AddStreams_rtl_0_in1_V_TREADY)
+// TOP1:          AddStreams_rtl_0 AddStreams_rtl_0 (
+// TOP1:              .in0_V_TDATA   (DuplicateStreams_rtl_0_out0_V_TDATA),
+// TOP1:              .in1_V_TDATA   (DuplicateStreams_rtl_0_out1_V_TDATA),
 // TOP1:              .out0_V_TREADY (m_axis_0_tready)
-// TOP1:          assign m_axis_0_tdata = AddStreams_hls_0_out0_V_TDATA;
+// TOP1:          assign m_axis_0_tdata = AddStreams_rtl_0_out0_V_TDATA;

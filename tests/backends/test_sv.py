@@ -81,14 +81,14 @@ builtin.module {{
     %r:3 = dataflow.partition %x {{node_name = "StreamingDataflowPartition_0"}} : (tensor<1x4x4x4xsi3>) -> (tensor<{img}xsi4>, tensor<1x6x6x2xui3>, tensor<{img}xui2>) {{
     ^bb0(%0: {_st("1x4x4x4", "si3", 2)}):
       %1 = dataflow.fmpadding %0 {{node_name = "FMPadding_rtl_0", impl = "rtl", padding = array<i64: 1, 1, 1, 1>, pad_value = -3 : i64, simd = 2 : i64}} : ({_st("1x4x4x4", "si3", 2)}) -> {_st(img, "si3", 2)}
-      %2, %3 = dataflow.duplicate_streams %1 {{node_name = "DuplicateStreams_hls_0", impl = "hls", pe = 2 : i64}} : ({_st(img, "si3", 2)}) -> ({_st(img, "si3", 2)}, {_st(img, "si3", 2)})
-      %4 = dataflow.add_streams %2, %3 {{node_name = "AddStreams_hls_0", impl = "hls", pe = 2 : i64}} : ({_st(img, "si3", 2)}, {_st(img, "si3", 2)}) -> {_st(img, "si4", 2)}
+      %2, %3 = dataflow.duplicate_streams %1 {{node_name = "DuplicateStreams_rtl_0", impl = "rtl", pe = 2 : i64}} : ({_st(img, "si3", 2)}) -> ({_st(img, "si3", 2)}, {_st(img, "si3", 2)})
+      %4 = dataflow.add_streams %2, %3 {{node_name = "AddStreams_rtl_0", impl = "rtl", pe = 2 : i64}} : ({_st(img, "si3", 2)}, {_st(img, "si3", 2)}) -> {_st(img, "si4", 2)}
       %5 = dataflow.fifo %4 {{node_name = "StreamingFIFO_rtl_0", impl = "rtl", depth = 5 : i64}} : ({_st(img, "si4", 2)}) -> {_st(img, "si4", 2)}
       %6 = dataflow.thresholding %5 {{node_name = "Thresholding_rtl_0", impl = "rtl", pe = 2 : i64, thresholds = {_dense(t5, 64)}}} : ({_st(img, "si4", 2)}) -> {_st(img, "!quant.bipolar", 2)}
-      %7, %8, %9 = dataflow.duplicate_streams %6 {{node_name = "DuplicateStreams_hls_1", impl = "hls", pe = 2 : i64}} : ({_st(img, "!quant.bipolar", 2)}) -> ({_st(img, "!quant.bipolar", 2)}, {_st(img, "!quant.bipolar", 2)}, {_st(img, "!quant.bipolar", 2)})
-      %10 = dataflow.mvau %7 {{node_name = "MVAU_hls_0", impl = "hls", mem_mode = "internal_embedded", pe = 2 : i64, simd = 2 : i64, weights = {_dense(wa, 32)}, weight_type = !quant.bipolar}} : ({_st(img, "!quant.bipolar", 2)}) -> {_st(img, "si4", 2)}
+      %7, %8, %9 = dataflow.duplicate_streams %6 {{node_name = "DuplicateStreams_rtl_1", impl = "rtl", pe = 2 : i64}} : ({_st(img, "!quant.bipolar", 2)}) -> ({_st(img, "!quant.bipolar", 2)}, {_st(img, "!quant.bipolar", 2)}, {_st(img, "!quant.bipolar", 2)})
+      %10 = dataflow.mvau %7 {{node_name = "MVAU_rtl_1", impl = "rtl", mem_mode = "internal_embedded", pe = 2 : i64, simd = 2 : i64, weights = {_dense(wa, 32)}, weight_type = !quant.bipolar}} : ({_st(img, "!quant.bipolar", 2)}) -> {_st(img, "si4", 2)}
       %11 = dataflow.mvau %8 {{node_name = "MVAU_rtl_0", impl = "rtl", pe = 3 : i64, simd = 2 : i64, weights = {_dense(wb, 32)}, weight_type = si3, thresholds = {_dense(tb, 64)}}} : ({_st(img, "!quant.bipolar", 2)}) -> {_st("1x6x6x6", "ui2", 3)}
-      %12 = dataflow.label_select %11 {{node_name = "LabelSelect_hls_0", impl = "hls", k = 2 : i64, pe = 3 : i64}} : ({_st("1x6x6x6", "ui2", 3)}) -> {_st("1x6x6x2", "ui3", 1)}
+      %12 = dataflow.label_select %11 {{node_name = "LabelSelect_rtl_0", impl = "rtl", k = 2 : i64, pe = 3 : i64}} : ({_st("1x6x6x6", "ui2", 3)}) -> {_st("1x6x6x2", "ui3", 1)}
       %13 = dataflow.thresholding %9 {{node_name = "Thresholding_rtl_1", impl = "rtl", pe = 2 : i64, thresholds = dense<[[-1, 0, 1]]> : tensor<1x3xi64>}} : ({_st(img, "!quant.bipolar", 2)}) -> {_st(img, "ui2", 2)}
       dataflow.yield %10, %12, %13 : {_st(img, "si4", 2)}, {_st("1x6x6x2", "ui3", 1)}, {_st(img, "ui2", 2)}
     }}
@@ -240,7 +240,7 @@ def test_output_is_deterministic(tmp_path):
                       {f.name: f.read_text() for f in sorted(d.iterdir())}))
     assert texts[0] == texts[1]
     files = texts[0][1]
-    assert set(files) >= {"MVAU_hls_0.sv", "MVAU_hls_0_weights.dat", "MVAU_hls_0_thresholds.dat", "fx_mvu.sv"}
+    assert set(files) >= {"MVAU_rtl_0.sv", "MVAU_rtl_0_weights.dat", "MVAU_rtl_0_thresholds.dat", "fx_mvu.sv"}
 
 
 def test_weight_file_layout(tmp_path):
@@ -271,7 +271,7 @@ builtin.module {{
   func.func @main(%x: tensor<1x4x!quant.bipolar>) -> tensor<1x2xsi4> {{
     %y = dataflow.partition %x {{node_name = "P"}} : (tensor<1x4x!quant.bipolar>) -> tensor<1x2xsi4> {{
     ^bb0(%0: !dataflow.stream<tensor<1x4x!quant.bipolar>, 2>):
-      %1 = dataflow.mvau %0 {{node_name = "MVAU_hls_0", impl = "hls", pe = 1 : i64, simd = 2 : i64, binary_xnor = {str(xnor).lower()}, weights = dense<1> : tensor<4x2xi32>, weight_type = {weight_type}}} : (!dataflow.stream<tensor<1x4x!quant.bipolar>, 2>) -> !dataflow.stream<tensor<1x2xsi4>, 1>
+      %1 = dataflow.mvau %0 {{node_name = "MVAU_rtl_0", impl = "rtl", pe = 1 : i64, simd = 2 : i64, binary_xnor = {str(xnor).lower()}, weights = dense<1> : tensor<4x2xi32>, weight_type = {weight_type}}} : (!dataflow.stream<tensor<1x4x!quant.bipolar>, 2>) -> !dataflow.stream<tensor<1x2xsi4>, 1>
       dataflow.yield %1 : !dataflow.stream<tensor<1x2xsi4>, 1>
     }}
     func.return %y : tensor<1x2xsi4>
@@ -291,8 +291,8 @@ def test_raw_bipolar_product_uses_wrapper_affine():
 
 
 def test_unsupported_layer_names_layer_and_reason():
-    text = _mvau_partition("si2", False).replace('"hls", pe', '"hls", mem_mode = "external", pe')
-    with pytest.raises(FinnError, match=re.escape("-t sv: dataflow.mvau 'MVAU_hls_0': mem_mode \"external\"")):
+    text = _mvau_partition("si2", False).replace('"rtl", pe', '"rtl", mem_mode = "external", pe')
+    with pytest.raises(FinnError, match=re.escape("-t sv: dataflow.mvau 'MVAU_rtl_0': mem_mode \"external\"")):
         legalize_module(_parse(text))
 
 

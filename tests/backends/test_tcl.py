@@ -184,19 +184,19 @@ def _dup(pattern):
 
 MUTATIONS = {
     # a dangling stream: one interface net missing -> its pins stay unconnected
-    "dangling": (_drop(r"^connect_bd_intf_net .*MVAU_hls_1/in0_V.*$"), "is unconnected"),
+    "dangling": (_drop(r"^connect_bd_intf_net .*MVAU_rtl_1/in0_V.*$"), "is unconnected"),
     "port unconnected": (_drop(r"^connect_bd_intf_net .*m_axis_0.*$"), "is unconnected"),
-    "pin connected twice": (_dup(r"^connect_bd_intf_net .*MVAU_hls_1/in0_V.*$"), "is connected twice"),
-    "no such pin": (lambda t: t.replace("MVAU_hls_1/in0_V]", "MVAU_hls_1/in1_V]", 1), "has no such pin"),
-    "cell not created": (_drop(r"^create_bd_cell .* MVAU_hls_2$"), "cell MVAU_hls_2 was not created"),
+    "pin connected twice": (_dup(r"^connect_bd_intf_net .*MVAU_rtl_1/in0_V.*$"), "is connected twice"),
+    "no such pin": (lambda t: t.replace("MVAU_rtl_1/in0_V]", "MVAU_rtl_1/in1_V]", 1), "has no such pin"),
+    "cell not created": (_drop(r"^create_bd_cell .* MVAU_rtl_2$"), "cell MVAU_rtl_2 was not created"),
     "unknown command": (lambda t: t.replace("validate_bd_design", "validate_bd_desing", 1), "unknown command"),
     "unknown option": (lambda t: t.replace("-part $part", "-prat $part", 1), "create_project: unknown option -prat"),
-    "missing shell": (_drop(r"^ +\[file join .*MVAU_hls_0_bd\.v\] \\$"), "module MVAU_hls_0_bd is in no added file"),
+    "missing shell": (_drop(r"^ +\[file join .*MVAU_rtl_0_bd\.v\] \\$"), "module MVAU_rtl_0_bd is in no added file"),
     "unfinished": (_drop(r"^ipx::save_core .*$"), "never ran ipx::save_core"),
-    "memory file not added": (_drop(r"^ +\[file join .*MVAU_hls_2_weights\.dat\] \\$"),
-                              "memory file MVAU_hls_2_weights.dat named by MVAU_hls_2.sv was never added"),
+    "memory file not added": (_drop(r"^ +\[file join .*MVAU_rtl_2_weights\.dat\] \\$"),
+                              "memory file MVAU_rtl_2_weights.dat named by MVAU_rtl_2.sv was never added"),
     "tcl syntax": (lambda t: t + "set x {\n", "missing close-brace"),
-    "master to master": (lambda t: t.replace("MVAU_hls_1/in0_V]", "MVAU_hls_1/out0_V]", 1), "both Master"),
+    "master to master": (lambda t: t.replace("MVAU_rtl_1/in0_V]", "MVAU_rtl_1/out0_V]", 1), "both Master"),
 }
 
 
@@ -216,8 +216,8 @@ def test_stubs_catch(builds, tmp_path, name):
 
 def test_missing_file_is_caught(tmp_path):
     vivado, _ = _build("tfc_2w2a", tmp_path)
-    (tmp_path / "rtl" / "MVAU_hls_1_weights.dat").unlink()
-    with pytest.raises(FinnError, match=r"make_project\.tcl: .*file not found: .*MVAU_hls_1_weights\.dat"):
+    (tmp_path / "rtl" / "MVAU_rtl_1_weights.dat").unlink()
+    with pytest.raises(FinnError, match=r"make_project\.tcl: .*file not found: .*MVAU_rtl_1_weights\.dat"):
         check_tcl(vivado)
     (vivado / "make_project.tcl").unlink()
     with pytest.raises(FinnError, match="does not exist"):
@@ -227,11 +227,11 @@ def test_missing_file_is_caught(tmp_path):
 def test_width_mismatch_is_caught(tmp_path):
     """A shell whose stream is wider than its producer's: the stubs compare TDATA widths."""
     vivado, _ = _build("tfc_2w2a", tmp_path)
-    shell = vivado / "hdl" / "MVAU_hls_1_bd.v"
+    shell = vivado / "hdl" / "MVAU_rtl_1_bd.v"
     text = shell.read_text()
     hi = int(re.search(r"\[(\d+):0\] in0_V_TDATA", text)[1])
     shell.write_text(text.replace(f"[{hi}:0] in0_V_TDATA", f"[{hi + 8}:0] in0_V_TDATA"))
-    with pytest.raises(FinnError, match=f"TDATA widths differ \\(MVAU_hls_0/out0_V {hi + 1}, MVAU_hls_1/in0_V {hi + 9}\\)"):
+    with pytest.raises(FinnError, match=f"TDATA widths differ \\(MVAU_rtl_0/out0_V {hi + 1}, MVAU_rtl_1/in0_V {hi + 9}\\)"):
         check_tcl(vivado)
 
 
@@ -242,7 +242,7 @@ def test_ooc_catches(tmp_path):
     ooc = vivado / "synth_ooc.tcl"
     text = ooc.read_text()
     ooc.write_text(text.replace("cd $rtl_dir\n", ""))
-    with pytest.raises(FinnError, match=r"memory file MVAU_hls_0_thresholds\.dat .* not in the working directory"):
+    with pytest.raises(FinnError, match=r"memory file MVAU_rtl_0_thresholds\.dat .* not in the working directory"):
         run_stubbed(ooc)
     ooc.write_text(text)
     xdc = vivado / "finn_design_ooc.xdc"
@@ -267,11 +267,12 @@ def test_needs_hw_level(tmp_path):
         TclTarget(dir=str(tmp_path)).emit(None, module, io.StringIO())  # type: ignore[arg-type]
 
 
-def test_ip_cells_refused(tmp_path):
+def test_foreign_ip_cell_refused(tmp_path):
+    """An extern may only name the IP `-t hls` exports for it (HLS cells: test_tcl_hls.py)."""
     module = _lowered("tfc_2w2a")
     ext = next(op for op in module.ops if isinstance(op, hw.HWModuleExternOp))
-    ext.attributes["vlnv"] = StringAttr("xilinx.com:hls:MVAU_hls_0:1.0")
-    with pytest.raises(FinnError, match="packaged IP cells .* not supported yet"):
+    ext.attributes["vlnv"] = StringAttr("xilinx.com:hls:MVAU_rtl_0:1.0")
+    with pytest.raises(FinnError, match="is not the IP -t hls exports"):
         legalize_tcl(module, "../rtl", "xc7z020clg400-1", 10.0)
 
 
@@ -284,7 +285,7 @@ def test_split_stream_refused():
     tvalid = top.body.block.args[[p.port_name.data for p in top.module_type.ports.data
                                   if p.dir.data.is_input_like()].index("s_axis_0_tvalid")]
     insts[1].operands[names.index("in0_V_TVALID")] = tvalid
-    with pytest.raises(FinnError, match=r"^-t tcl: MVAU_hls_0/out0_V -> MVAU_hls_1/in0_V lacks TVALID: not one AXI-Stream"):
+    with pytest.raises(FinnError, match=r"^-t tcl: MVAU_rtl_0/out0_V -> MVAU_rtl_1/in0_V lacks TVALID: not one AXI-Stream"):
         legalize_tcl(module, "../rtl", "xc7z020clg400-1", 10.0)
 
 

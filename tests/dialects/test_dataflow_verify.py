@@ -54,8 +54,8 @@ def later(op: df.DataflowOperation, **props):
 CASES: dict[str, tuple[Callable[[], df.DataflowOperation], str]] = {
     # common
     "impl": (lambda: mvau(impl="vhdl"), r'impl "vhdl" is not one of "", "hls", "rtl"'),
-    "impl_not_offered": (lambda: layer(s(1, 4), lambda x: df.LabelSelectOp(x, 1, ui(2), node_name="L", impl="rtl")),
-                         r'impl "rtl" is not one of "", "hls"'),
+    "impl_not_offered": (lambda: layer(s(1, 4), lambda x: df.FIFOOp(x, 2, node_name="F", impl="hls")),
+                         r'impl "hls" is not one of "", "rtl"'),
     "empty_name": (lambda: layer(s(1, 8), lambda x: df.DWCOp(x, 2, node_name="")), "node_name must not be empty"),
     # mvau
     "mvau_pe": (lambda: later(mvau(pe=2), pe=5), r"MH % PE == 0 violated: MH=8, PE=5"),
@@ -161,8 +161,6 @@ CASES: dict[str, tuple[Callable[[], df.DataflowOperation], str]] = {
                  r"output 1 has type .* expected the input's"),
     "dwc_tensor": (lambda: with_out(layer(s(1, 8), lambda x: df.DWCOp(x, 2, node_name="D")), s(1, 8, elem=si(3), lanes=2)),
                    "input and output must carry the same tensor"),
-    "dwc_rtl_ratio": (lambda: layer(s(1, 12, lanes=4), lambda x: df.DWCOp(x, 6, node_name="D", impl="rtl")),
-                      r"the RTL DWC needs an integer width ratio: in lanes=4, out lanes=6"),
     "fifo_depth": (lambda: layer(s(1, 8), lambda x: df.FIFOOp(x, 1, node_name="F")), r"depth must be >= 2, got 1"),
     "fifo_style": (lambda: layer(s(1, 8), lambda x: df.FIFOOp(x, 2, node_name="F", impl_style="bram")),
                    r'impl_style "bram" is not one of "rtl", "vivado"'),

@@ -89,14 +89,30 @@ def test_mvau_uram_and_embedded_quirk():
     assert (r["URAM"], r["BRAM_18K"]) == (0, 0)
 
 
+def raw_mvau(**props):
+    """tfc_mvau0 without thresholds and with narrow-range weights: FINN's RTL MVU can do it."""
+    rng = np.random.default_rng(0)
+    w = rng.integers(-1, 2, (784, 64))
+    x = stream((1, 784), SI2, 16)
+    return MVAUOp(x, w, SI2, SI32, node_name="MVAU_rtl_0", pe=4, simd=16,
+                  impl="rtl", **props)
+
+
 def test_mvau_rtl_dsp_families():
-    op = tfc_mvau0(impl="rtl")
+    op = raw_mvau()
     assert layer_resources(op, "xc7z020clg400-1")["DSP"] == 1 * 16  # DSP48E1: ceil(P/4)·Q
     assert layer_resources(op, "xczu7ev-ffvc1156-2-e")["DSP"] == 16  # DSP48E2
     assert layer_resources(op, "xcvc1902-vsva2197-2MP-e-S")["DSP"] == 4 * 6  # DSP58: P·ceil(Q/3)
     assert layer_resources(op)["LUT"] == 0
     assert dsp_block("xc7z020clg400-1") == "DSP48E1"
     assert dsp_block("xcu250-figd2104-2L-e") == "DSP48E2"
+
+
+def test_mvau_rtl_without_finn_counterpart_uses_hls_formula():
+    """Our fx_mvu fuses thresholds (FINN's RTL MVU cannot): estimated with FINN's HLS
+    formula as a documented stand-in (LUT compute, no DSPs)."""
+    for part in ("xc7z020clg400-1", "xczu7ev-ffvc1156-2-e"):
+        assert layer_resources(tfc_mvau0(impl="rtl"), part) == layer_resources(tfc_mvau0(impl="hls"), part)
 
 
 def test_mvau_base_has_only_memory():
@@ -210,5 +226,7 @@ def test_no_model_layers_are_zero():
     x = stream((1, 4, 4, 8), SI8, 8)
     zero = {"BRAM_18K": 0, "BRAM_efficiency": 1, "LUT": 0, "URAM": 0, "URAM_efficiency": 1, "DSP": 0}
     assert layer_resources(StreamingMaxPoolOp(x, (2, 2), node_name="p", impl="hls")) == zero
+    # our RTL maxpool (no FINN counterpart) takes FINN's HLS model as its stand-in
+    assert layer_resources(StreamingMaxPoolOp(x, (2, 2), node_name="p", impl="rtl")) == zero
     assert layer_resources(FMPaddingOp(x, (1, 1, 1, 1), node_name="p", impl="hls")) == zero
     assert layer_resources(ReshapeOp(x, (1, 128), node_name="r")) == zero

@@ -88,8 +88,8 @@ def test_without_fifos_tfc_misses_bound(imported):
 
 def test_insert_fifos_is_idempotent_and_uses_config(imported, tmp_path):
     module = _folded(imported, "tfc_2w2a", 1e4)
-    apply_folding_config(module, {"MVAU_hls_1": {"inFIFODepths": [17], "outFIFODepths": [5]},
-                                  "MVAU_hls_2": {"inFIFODepths": [9]}})
+    apply_folding_config(module, {"MVAU_rtl_1": {"inFIFODepths": [17], "outFIFODepths": [5]},
+                                  "MVAU_rtl_2": {"inFIFODepths": [9]}})
     InsertFifosPass().apply(make_context(), module)
     first = _fifos(module)
     InsertFifosPass().apply(make_context(), module)
@@ -99,7 +99,7 @@ def test_insert_fifos_is_idempotent_and_uses_config(imported, tmp_path):
     (part,) = partitions(module)
     ops = part.layers()
     names = [op.display_name for op in ops]
-    fifo = ops[names.index("MVAU_hls_1") + 1]
+    fifo = ops[names.index("MVAU_rtl_1") + 1]
     assert isinstance(fifo, df.FIFOOp) and fifo.value_of("depth") == 9
 
 
@@ -114,7 +114,7 @@ def test_insert_fifos_no_shallow(imported):
 def test_bad_fifo_depths_in_config(imported):
     module = _folded(imported, "tfc_2w2a", 1e4)
     with pytest.raises(FinnError, match=r"outFIFODepths must be a list of 1 integers >= 1"):
-        apply_folding_config(module, {"MVAU_hls_1": {"outFIFODepths": "deep"}})
+        apply_folding_config(module, {"MVAU_rtl_1": {"outFIFODepths": "deep"}})
 
 
 def test_deadlock_is_detected(imported):

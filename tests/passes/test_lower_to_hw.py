@@ -83,8 +83,8 @@ builtin.module {{
     %y = dataflow.partition %x {{node_name = "P0"}} : (tensor<1x4xsi5>) -> tensor<1x4xui3> {{
     ^bb0(%0: {_SI5}):
       %1 = {_THR.format(x="%0", name="Thresholding_rtl_0")}
-      %2, %3 = dataflow.duplicate_streams %1 {{node_name = "DuplicateStreams_hls_0", impl = "hls", pe = 2 : i64}} : ({_UI2}) -> ({_UI2}, {_UI2})
-      %4 = dataflow.add_streams %2, %3 {{node_name = "AddStreams_hls_0", impl = "hls", pe = 2 : i64}} : ({_UI2}, {_UI2}) -> !dataflow.stream<tensor<1x4xui3>, 2>
+      %2, %3 = dataflow.duplicate_streams %1 {{node_name = "DuplicateStreams_rtl_0", impl = "rtl", pe = 2 : i64}} : ({_UI2}) -> ({_UI2}, {_UI2})
+      %4 = dataflow.add_streams %2, %3 {{node_name = "AddStreams_rtl_0", impl = "rtl", pe = 2 : i64}} : ({_UI2}, {_UI2}) -> !dataflow.stream<tensor<1x4xui3>, 2>
       dataflow.yield %4 : !dataflow.stream<tensor<1x4xui3>, 2>
     }}
     func.return %y : tensor<1x4xui3>

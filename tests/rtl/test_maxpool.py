@@ -6,11 +6,11 @@ partial windows at the right and bottom edge); outputs bit-exact vs numpy.
 Every build runs 10 frames through full throughput, TVALID gaps and TREADY back-pressure.
 The RTL consumes one input beat per cycle and overlaps its outputs with the last window
 row: one frame at full throughput is asserted within 5 % (or 20 cycles) of IH·IW·CF
-(measured IH·IW·CF + 1 in every case). StreamingMaxPoolOp.cycles() keeps FINN's HLS
-formula (the op is always impl "hls"): 1-D OW·CF·(KW+1) is OW·CF - 1 above the RTL (1-D
-k3 12x4 PE2: 32 vs 25); 2-D int(IW·IW·(1 + 1/KW²)) assumes a square image and is OH·OW - 1
-above the RTL for square ones (8x8 k2: 80 vs 65) but below it for tall or ceil_mode images
-(10x6 k4 ceil: 38 vs 61). Each case prints both figures.
+(measured IH·IW·CF + 1 in every case), which is StreamingMaxPoolOp.cycles() of an
+impl="rtl" layer. FINN's HLS formula (impl "hls"): 1-D OW·CF·(KW+1) is OW·CF - 1 above the
+RTL (1-D k3 12x4 PE2: 32 vs 25); 2-D int(IW·IW·(1 + 1/KW²)) assumes a square image and is
+OH·OW - 1 above the RTL for square ones (8x8 k2: 80 vs 65) but below it for tall or
+ceil_mode images (10x6 k4 ceil: 38 vs 61). Each case prints both figures.
 """
 
 from __future__ import annotations
@@ -48,12 +48,12 @@ CASES = {
 NAMES = ("IH", "IW", "C", "KH", "KW", "PE", "BITS", "SIGNED", "CEIL_MODE")
 
 
-def op_cycles(p: dict) -> int:
-    """StreamingMaxPoolOp.cycles() of the layer (FINN's get_exp_cycles)."""
+def op_cycles(p: dict, impl: str) -> int:
+    """StreamingMaxPoolOp.cycles() of the layer (rtl: ours; hls: FINN's get_exp_cycles)."""
     elem = IntegerType(p["BITS"], Signedness.SIGNED if p["SIGNED"] else Signedness.UNSIGNED)
     x = Block(arg_types=[StreamType.of((1, p["IH"], p["IW"], p["C"]), elem, p["PE"])]).args[0]
-    op = StreamingMaxPoolOp(x, (p["KH"], p["KW"]), node_name="StreamingMaxPool_hls_0",
-                            ceil_mode=bool(p["CEIL_MODE"]), impl="hls")
+    op = StreamingMaxPoolOp(x, (p["KH"], p["KW"]), node_name=f"StreamingMaxPool_{impl}_0",
+                            ceil_mode=bool(p["CEIL_MODE"]), impl=impl)
     op.verify()
     return op.cycles()
 
@@ -68,12 +68,13 @@ def test_maxpool(case, tmp_path, record_property):
              extra_env={"PARAMS": json.dumps(p), "SEED": len(case), "CYCLES_FILE": cycles_file})
     measured = json.loads(cycles_file.read_text())
     exp = p["IH"] * p["IW"] * p["C"] // p["PE"]
-    finn = op_cycles(p)
+    finn = op_cycles(p, "hls")
     record_property("cycles", measured["full_1"])
     record_property("expected_cycles", exp)
     record_property("op_cycles", finn)
-    print(f"{case}: measured {measured}, expected {exp}, StreamingMaxPoolOp.cycles {finn}")
+    print(f"{case}: measured {measured}, expected {exp}, FINN's HLS cycles {finn}")
     assert abs(measured["full_1"] - exp) <= max(0.05 * exp, 20), (measured, exp)
+    assert abs(measured["full_1"] - op_cycles(p, "rtl")) <= max(0.05 * exp, 20), measured
 
 
 def test_sv_legalize_passes_ceil_mode():
@@ -81,6 +82,6 @@ def test_sv_legalize_passes_ceil_mode():
     from finn_xdsl.backends.sv_layers import legalize
 
     x = Block(arg_types=[StreamType.of((1, 5, 7, 2), IntegerType(4, Signedness.SIGNED), 2)]).args[0]
-    plan = legalize(StreamingMaxPoolOp(x, (2, 2), node_name="StreamingMaxPool_hls_0", ceil_mode=True, impl="hls"))
+    plan = legalize(StreamingMaxPoolOp(x, (2, 2), node_name="StreamingMaxPool_rtl_0", ceil_mode=True, impl="rtl"))
     assert plan.module == "fx_streaming_maxpool"
     assert (plan.params["CEIL_MODE"], plan.params["SIGNED"], plan.params["IH"], plan.params["IW"]) == (1, 1, 5, 7)

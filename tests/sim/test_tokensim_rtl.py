@@ -29,20 +29,20 @@ from finn_xdsl.sim.tokensim import beats_of, layer_timing
 HERE = Path(__file__).parent
 FRAMES = 2
 CASES = [
-    ("tfc_2w2a", "MVAU_hls_1"),  # SF=64, NF=64: reads in fold 0, replays 63 folds
-    ("tfc_2w2a", "MVAU_rtl_0"),  # NF=10 < output FIFO credits
+    ("tfc_2w2a", "MVAU_rtl_1"),  # SF=64, NF=64: reads in fold 0, replays 63 folds
+    ("tfc_2w2a", "MVAU_rtl_3"),  # NF=10 < output FIFO credits
     ("tfc_2w2a", "StreamingFIFO_rtl_1"),
     ("cnv_1w1a", "ConvolutionInputGenerator_rtl_4"),  # line buffer, frames do not overlap
     ("cnv_1w1a", "ConvolutionInputGenerator_rtl_0"),
-    ("cnv_1w1a", "StreamingMaxPool_hls_1"),
-    ("cnv_1w1a", "StreamingDataWidthConverter_hls_6"),  # 64 -> 48 lanes
+    ("cnv_1w1a", "StreamingMaxPool_rtl_1"),
+    ("cnv_1w1a", "StreamingDataWidthConverter_rtl_6"),  # 64 -> 48 lanes
     ("cnv_1w1a", "StreamingDataWidthConverter_rtl_3"),  # 128 -> 2
     ("cnv_1w1a", "StreamingDataWidthConverter_rtl_12"),  # 1 -> 36
-    ("cnv_1w1a", "MVAU_hls_8"),
+    ("cnv_1w1a", "MVAU_rtl_8"),
     ("synthetic", "FMPadding_rtl_0"),
     ("synthetic", "Thresholding_rtl_0"),
-    ("synthetic", "MVAU_hls_0"),  # mem_mode internal_embedded: no fx_memstream
-    ("synthetic", "LabelSelect_hls_0"),
+    ("synthetic", "MVAU_rtl_1"),  # mem_mode internal_embedded: no fx_memstream
+    ("synthetic", "LabelSelect_rtl_0"),
     ("synthetic", "StreamingFIFO_rtl_0"),
     ("cnv_1w1a@100000", "ConvolutionInputGenerator_rtl_1"),  # parallel_window: fx_swg_parallel
 ]
