@@ -2,7 +2,7 @@
 finn-build's flow as a Python API: one call from a QONNX model to a build folder.
 
     from finn_xdsl.build import build
-    result = build("model.onnx", "out", target_fps=10000, verify=True)
+    result = build("model.onnx", "out", target_fps=10000, prefer="rtl", verify=True)
 
 Stages (each a pass pipeline on one module; the IR after each goes to intermediate/):
 
@@ -13,14 +13,24 @@ then the targets write the folder:
 
     intermediate/NN_<stage>.mlir   IR after each stage, constants elided (for reading)
     intermediate/final.mlir        the full final IR (reload with finn-opt, -t sv etc.)
-    rtl/                           -t sv: per-layer wrappers, library files, finn_design.sv
+    rtl/                           -t sv: wrappers of the impl="rtl" layers, library files,
+                                   finn_design.sv
+    hls/                           -t hls (only when some layer is impl="hls"): per-layer
+                                   top functions, parameters and vitis_hls scripts
     vivado/                        -t tcl: make_project.tcl, synth_ooc.tcl, ...
     report/                        -t report estimates, folding_config.json (the folding:
                                    --folding takes it back), final_hw_config.json (with
-                                   the FIFO depths, as FINN writes it),
-                                   rtlsim_performance.json (with verify)
+                                   the FIFO depths, as FINN writes it), and the verification
+                                   reports (rtlsim_performance.json, layer_verification.json,
+                                   csim_performance.json)
     driver/                        -t driver: driver.py + packing.py
     sim/                           whole-design cocotb bench: design_case.json, run_sim.py
+                                   (only when every layer is RTL: otherwise the stitched
+                                   design needs the Vitis-generated HLS Verilog to simulate)
+
+`prefer` ("rtl" | "hls" | "finn") is the backend each layer is realised in (specialize:
+our RTL or our HLS library wherever it implements the layer, or FINN's own choice);
+`build_info.json` records it and which layers ended up in which.
 
 The folder is built in a temporary sibling directory and renamed into place only when
 every stage and target succeeded, so an error leaves nothing half-written (and an older
@@ -28,24 +38,33 @@ build folder untouched). Verification runs on the finished folder: when it fails
 differ, or throughput below the bound) the complete build stays in place, with the
 report, and the error says so. Same inputs give byte-identical files.
 
-Verification: the model's sample input (`--input`, else `<model>_input.npy` beside the
-model) and `n_random` random inputs drawn in the sample's value range go through the
-host pre-part, the whole-design RTL simulation and the host post-part; the simulated
-output beats must equal the interpreter's bit for bit, and the interpreter's output of
-the built IR must equal that of the imported model. The measured steady-state cycles per
-frame must stay within 3 % of the slowest layer's analytic cycles.
+Verification inputs: the model's sample input (`--input`, else `<model>_input.npy` beside
+the model) and `n_random` random inputs drawn in the sample's value range. With `verify`,
+the interpreter's output of the built IR must equal that of the imported model on each, and
+- every layer RTL: the inputs go through the host pre-part, the whole-design RTL
+  simulation and the host post-part; the simulated output beats must equal the
+  interpreter's bit for bit, and the measured steady-state cycles per frame must stay
+  within 3 % of the slowest layer's analytic cycles (report/rtlsim_performance.json);
+- some layer HLS: without Vitis the stitched design cannot be simulated, so each layer is
+  checked on its own, on the beats the interpreter records at its ports for all inputs:
+  HLS layers by g++ C-simulation of their generated top function, RTL layers by Verilator;
+  bit-exact, no cycle bound (C-simulation has no cycles); report/layer_verification.json.
+With `csim` (independent of `verify`), the whole dataflow graph is C-simulated over all
+inputs and checked bit-exact (every layer but FIFOs must be HLS); report/csim_performance.json.
 """
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import json
 import os
 import re
 import shutil
 import tempfile
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +78,8 @@ from finn_xdsl.errors import FinnError
 STEADY_STATE_BOUND = 1.03  # measured cycles/frame <= this × the analytic max layer cycles
 DEFAULT_TARGET_FPS = 10_000
 MARKER = "build_info.json"  # written into every build folder; overwriting needs it
+IMPLS = ("rtl", "hls", "finn")  # `prefer`: our RTL, our HLS, FINN's SpecializeLayers choice
+LAYER_CACHE_ENTRIES = 400  # per-layer simulation builds kept (C-sim binaries, Verilator dirs)
 
 Progress = Callable[[str, str, float], None]  # (stage, "start" | "done", seconds)
 
@@ -71,7 +92,11 @@ class BuildResult:
     stage_seconds: dict[str, float] = field(default_factory=dict)
     max_cycles: int = 0
     max_cycles_node: str = ""
-    performance: dict[str, float | int] | None = None
+    hls_layers: list[str] = field(default_factory=list)  # node names, graph order
+    rtl_layers: list[str] = field(default_factory=list)
+    performance: dict[str, float | int] | None = None  # whole-design RTL simulation
+    layer_verification: dict[str, Any] | None = None  # layer-by-layer check (some layer HLS)
+    csim: dict[str, float | int] | None = None  # whole-graph C-simulation
 
 
 def _fold_passes(target_fps: float | None, folding: str | None, clock_ns: float, part: str,
@@ -93,7 +118,8 @@ def _fold_passes(target_fps: float | None, folding: str | None, clock_ns: float,
         except (UnicodeDecodeError, json.JSONDecodeError) as e:
             raise FinnError(f"{folding}: not a JSON folding configuration ({e})") from None
         return "apply_folding", [ToDataflowPass(), SpecializePass(prefer=prefer, fpgapart=part),
-                                 ApplyFoldingPass(file=os.path.abspath(folding)), MinimizeBitwidthsPass()]
+                                 ApplyFoldingPass(file=os.path.abspath(folding), prefer=prefer),
+                                 MinimizeBitwidthsPass()]
     fps = DEFAULT_TARGET_FPS if target_fps is None else target_fps
     if not fps > 0:
         raise FinnError(f"target fps must be positive, got {target_fps}")
@@ -183,6 +209,186 @@ def _move_into_place(tmp: Path, out_dir: Path) -> None:
     else:
         os.replace(tmp, out_dir)
 
+def _csim_blocker(module: ModuleOp) -> str | None:
+    """The first layer whole-graph C-simulation cannot run: an RTL layer other than a FIFO
+    (which is just the stream between two C++ calls); wires (impl "") pass through."""
+    from finn_xdsl.dialects.dataflow import FIFOOp
+    from finn_xdsl.sim.host import the_partition
+
+    return next((op.display_name for op in the_partition(module).layers()
+                 if op.impl.data == "rtl" and not isinstance(op, FIFOOp)), None)
+
+
+def _emit_hls(module: ModuleOp, hls_dir: Path, clock_ns: float, part: str, log: list[str]) -> list[Any]:
+    """-t hls into hls_dir, keeping the HlsLayer records (their ports and folders) that the
+    layer-by-layer C-simulation needs; the summary goes into the build log."""
+    from finn_xdsl.backends.hls import emit_hls
+
+    layers = list(emit_hls(module, hls_dir, clock_ns=clock_ns, fpgapart=part))
+    log.append(f"hls: {len(layers)} layer top functions -> {hls_dir}\n")
+    for layer in layers:
+        ports = ", ".join(f"{n} {w}b" for n, w in (*layer.inputs, *layer.outputs))
+        log.append(f"  {layer.name}.cpp: {ports}\n")
+    return layers
+
+
+def _cache_root() -> Path:
+    return Path(os.environ.get("FINN_XDSL_CACHE", Path.home() / ".cache" / "finn_xdsl")) / "layers"
+
+
+def _cache_entry(kind: str, name: str, files: Iterable[Path]) -> Path:
+    """A per-layer simulation folder in the cache ($FINN_XDSL_CACHE or ~/.cache/finn_xdsl,
+    then layers/), named by a hash of the layer's generated files. The files are copied in
+    and rewritten only when their bytes change, so a rebuild of the same design (a second
+    --verify, the next test run) finds g++'s executable and Verilator's objects up to date
+    instead of paying the compile again (both judge by paths, contents and mtimes)."""
+    files = sorted(files)
+    h = hashlib.sha256(f"{kind}\0{name}\0".encode())
+    for f in files:
+        h.update(f"{f.parent.name}/{f.name}".encode() + b"\0" + f.read_bytes() + b"\0")
+    entry = _cache_root() / h.hexdigest()[:20]
+    for f in files:  # src/<folder>/<file>: the layer's folder and its siblings keep their relation
+        dest = entry / "src" / f.parent.name / f.name
+        data = f.read_bytes()
+        if not dest.is_file() or dest.read_bytes() != data:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.write_bytes(data)
+    os.utime(entry)  # recently used
+    return entry
+
+
+def _prune_cache(keep: set[Path]) -> None:
+    """Drop the least recently used entries beyond LAYER_CACHE_ENTRIES, skipping any in use."""
+    root = _cache_root()
+    entries = sorted((e for e in root.iterdir() if e.is_dir() and e not in keep),
+                     key=lambda e: e.stat().st_mtime, reverse=True)
+    for old in entries[max(0, LAYER_CACHE_ENTRIES - len(keep)):]:
+        with open(old / ".lock", "a") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                continue
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _first_difference(got: dict[str, list[int]], want: dict[str, list[int]], frames: int) -> str | None:
+    """Where a layer's output beats first differ from the interpreter's (None: identical)."""
+    for port, beats in want.items():
+        mine = got.get(port)
+        if mine is None:
+            return f"no beats on {port}"
+        if len(mine) != len(beats):
+            return f"{port} gave {len(mine)} beats, expected {len(beats)}"
+        per_frame = max(1, len(beats) // frames)
+        for i, (a, b) in enumerate(zip(mine, beats, strict=True)):
+            if a != b:
+                return f"{port} frame {i // per_frame} beat {i % per_frame} is {a:#x}, expected {b:#x}"
+    return None
+
+
+_WORKER_MODULES: dict[str, ModuleOp] = {}  # per RTL-simulation worker process: the parsed IR
+
+
+def _rtlsim_job(ir: str, name: str, entry: Path, inputs: dict[str, list[int]], outputs: dict[str, list[int]],
+                seed: int) -> tuple[float, str | None]:
+    """One RTL layer in a worker process: cocotb's runner redirects the process's output
+    descriptors while it runs, so RTL simulations cannot share a process with each other."""
+    from finn_xdsl.sim.layer_rtlsim import rtlsim_layer
+    from finn_xdsl.tools.common import load_module
+
+    if ir not in _WORKER_MODULES:
+        _WORKER_MODULES[ir] = load_module(ir)
+    t = time.perf_counter()
+    with open(entry / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one build / run per cache entry at a time
+        try:
+            rtlsim_layer(_WORKER_MODULES[ir], name, entry / "src" / "rtl", entry / "build", inputs, outputs, seed)
+            return time.perf_counter() - t, None
+        except FinnError as e:
+            return time.perf_counter() - t, str(e)
+
+
+def verify_layers(module: ModuleOp, out_dir: Path, hls_layers: Sequence[Any], xs: Sequence[np.ndarray],
+                  seed: int = 0, jobs: int | None = None) -> dict[str, Any]:
+    """Check each hardware layer of the build in `out_dir` on its own, on the beats the
+    interpreter records at its ports for the model inputs `xs`: HLS layers (`hls_layers`,
+    emit_hls's records) by g++ C-simulation of their generated top functions, RTL layers by
+    Verilator. Returns layer_verification.json's content; every layer is checked even after
+    a failure, so the report is complete.
+
+    `jobs` (default: one per core) checks run at a time. The HLS layers share `jobs`
+    binaries (interleaved in graph order so the heavy MVAUs spread): a g++ start with the
+    ap_int headers costs seconds, one binary per layer would dominate a CNV build's
+    verification, one for all would leave cores idle. A layer's `seconds` is its share of
+    its binary's compile and run. RTL layers run in worker processes (_rtlsim_job)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
+    from finn_xdsl.sim.csim_layer import csim_layers
+    from finn_xdsl.sim.host import the_partition
+    from finn_xdsl.sim.layer_io import record_layer_io
+
+    io = record_layer_io(module, [[x] for x in xs])
+    by_name = {layer.name: layer for layer in hls_layers}
+    todo = [op for op in the_partition(module).layers() if op.impl.data in ("hls", "rtl")]
+    for op in todo:
+        if op.display_name not in io:
+            raise FinnError(f"verify: the interpreter never ran layer {op.display_name}")
+        if op.impl.data == "hls" and op.display_name not in by_name:
+            raise FinnError(f"verify: -t hls wrote no top function for {op.display_name}")
+    hls_names = [op.display_name for op in todo if op.impl.data == "hls"]
+    rtl_names = [op.display_name for op in todo if op.impl.data == "rtl"]
+    k = max(1, jobs or os.cpu_count() or 1)
+    groups = [g for g in (hls_names[i::k] for i in range(k)) if g]
+    entries: dict[str, Path] = {}  # group key or RTL layer -> cache entry
+    for group in groups:
+        files = [f for n in group for f in by_name[n].directory.iterdir() if f.is_file()]
+        files += [f for f in (out_dir / "hls" / "include").iterdir() if f.is_file()]
+        entries["+".join(group)] = _cache_entry("csim", "+".join(group), files)
+    for name in rtl_names:
+        own = [f for f in (out_dir / "rtl").iterdir()
+               if f.is_file() and f.name.startswith((f"{name}.", f"{name}_", "fx_"))]
+        entries[name] = _cache_entry("rtlsim", name, own)
+    _prune_cache(set(entries.values()))
+    done: dict[str, tuple[str, float, str | None]] = {}  # name -> (method, seconds, error)
+
+    def check_group(group: list[str]) -> None:
+        entry = entries["+".join(group)]
+        t = time.perf_counter()
+        with open(entry / ".lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # one build / run per cache entry at a time
+            layers = [replace(by_name[n], directory=entry / "src" / n) for n in group]
+            try:
+                got = csim_layers(layers, entry / "build", {n: io[n].inputs for n in group}, len(xs))
+                errors = {n: _first_difference(got[n], io[n].outputs, len(xs)) for n in group}
+            except FinnError as e:
+                errors = dict.fromkeys(group, str(e))
+        share = (time.perf_counter() - t) / len(group)
+        done.update((n, ("csim", share, errors[n])) for n in group)
+
+    with tempfile.TemporaryDirectory(prefix="finn_xdsl_verify_") as tmp, \
+            ProcessPoolExecutor(k, multiprocessing.get_context("spawn")) as procs, ThreadPoolExecutor(k) as threads:
+        ir = Path(tmp) / "design.mlir"
+        _write_ir(ir, module, full=True)
+
+        def check_rtl(name: str) -> None:
+            job = procs.submit(_rtlsim_job, str(ir), name, entries[name], io[name].inputs, io[name].outputs, seed)
+            done[name] = ("rtlsim", *job.result())
+
+        # threads at most k at a time: each waits for its g++ or its worker process
+        futures = [threads.submit(check_group, g) for g in groups]
+        futures += [threads.submit(check_rtl, n) for n in rtl_names]
+        for f in futures:
+            f.result()
+    layers: dict[str, Any] = {}
+    for op in todo:
+        method, seconds, error = done[op.display_name]
+        layers[op.display_name] = {"impl": op.impl.data, "method": method, "frames": len(xs),
+                                   "seconds": round(seconds, 3), "ok": error is None}
+        if error is not None:
+            layers[op.display_name]["error"] = error
+    return {"frames": len(xs), "cycles_checked": False, "layers": layers}
+
 
 def build(
     model: str | os.PathLike[str],
@@ -194,12 +400,16 @@ def build(
     clock_ns: float | None = None,
     prefer: str = "rtl",
     verify: bool = False,
+    csim: bool = False,
     input_npy: str | None = None,
     n_random: int = 3,
     seed: int = 0,
     progress: Progress | None = None,
 ) -> BuildResult:
-    """Build `model` into `out_dir` (see the module docstring). Errors are FinnErrors."""
+    """Build `model` into `out_dir` (see the module docstring). Errors are FinnErrors.
+    `prefer`: "rtl" | "hls" | "finn" (each layer's backend); `verify`: check the design
+    against the interpreter (whole-design RTL simulation, or layer by layer when some layer
+    is HLS); `csim`: whole-graph C-simulation (every layer but FIFOs HLS)."""
     from finn_xdsl.backends.folding_config import folding_config
     from finn_xdsl.boards import DEFAULT_BOARD, DEFAULT_CLK_NS
     from finn_xdsl.boards import board as find_board
@@ -209,6 +419,8 @@ def build(
 
     if target_fps is not None and folding is not None:
         raise FinnError("give either a target fps or a folding file, not both")
+    if prefer not in IMPLS:
+        raise FinnError(f"unknown implementation '{prefer}'; expected one of {', '.join(IMPLS)}")
     b = find_board(board or DEFAULT_BOARD)
     clk = DEFAULT_CLK_NS if clock_ns is None else float(clock_ns)
     if not clk > 0:
@@ -266,12 +478,22 @@ def build(
             write_stage_ir(inter / f"{i:02d}_{name}.mlir")
             if name == "insert_dwc":  # the folding alone, before FIFOs: what --folding takes back
                 holder["folding"] = folding_config(module)
+        layers = the_partition(module).layers()
+        result.hls_layers = [op.display_name for op in layers if op.impl.data == "hls"]
+        result.rtl_layers = [op.display_name for op in layers if op.impl.data == "rtl"]
+        if csim and (blocker := _csim_blocker(module)) is not None:
+            raise FinnError(f"--csim simulates HLS layers only, but {blocker} is RTL; "
+                            "build with --impl hls (or set its preferred_impl_style to hls)")
         log: list[str] = []
 
         def targets() -> None:
+            tcl: dict[str, object] = {}
+            if result.hls_layers:  # -t tcl's block design instantiates their exported IP
+                holder["hls"] = _emit_hls(module, tmp / "hls", clk, b.part, log)
+                tcl["hls_dir"] = str(tmp / "hls")
             _emit(ctx, module, "sv", log, dir=str(tmp / "rtl"))
             _emit(ctx, module, "tcl", log, dir=str(tmp / "vivado"), rtl_dir=str(tmp / "rtl"),
-                  fpgapart=b.part, clock_ns=clk)
+                  fpgapart=b.part, clock_ns=clk, **tcl)
             _emit(ctx, module, "report", log, dir=str(tmp / "report"), clock_ns=clk, fpgapart=b.part)
             write_json(tmp / "report" / "folding_config.json", holder.get("folding") or folding_config(module))
             write_json(tmp / "report" / "final_hw_config.json", folding_config(module))
@@ -287,16 +509,17 @@ def build(
 
         shape = execute_shape(module)
         xs = verification_inputs(shape, _load_sample(sample_path, shape), n_random, seed)
-        stage("sim_bench", lambda: write_bench(module, tmp / "sim", [split.run_pre([x])[0] for x in xs], clk))
-        layer_cycles = [(op.display_name, op.cycles()) for op in the_partition(module).layers()]
+        if not result.hls_layers:  # with HLS layers the stitched design needs Vitis's Verilog
+            stage("sim_bench", lambda: write_bench(module, tmp / "sim", [split.run_pre([x])[0] for x in xs], clk))
+        layer_cycles = [(op.display_name, op.cycles()) for op in layers]
         result.max_cycles_node, result.max_cycles = max(layer_cycles, key=lambda t: t[1])
         stage("final_ir", lambda: _write_ir(inter / "final.mlir", module, full=True))
         result.stage_seconds["stage_ir"] = ir_seconds  # the elided IR after each stage
         info = {
             "model": model.name, "target_fps": None if folding else (target_fps or DEFAULT_TARGET_FPS),
             "folding": Path(folding).name if folding else None, "board": b.name, "fpgapart": b.part,
-            "clock_ns": clk, "prefer": prefer, "max_cycles": result.max_cycles,
-            "max_cycles_node_name": result.max_cycles_node,
+            "clock_ns": clk, "impl": prefer, "hls_layers": result.hls_layers, "rtl_layers": result.rtl_layers,
+            "max_cycles": result.max_cycles, "max_cycles_node_name": result.max_cycles_node,
             "stages": [name for name, _ in pipeline], "inputs": len(xs),
         }
         (tmp / MARKER).write_text(json.dumps(info, indent=2) + "\n")
@@ -306,19 +529,18 @@ def build(
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    if not verify:
+    if not (verify or csim):
         return result
+    from finn_xdsl.backends.report import write_json_atomic
 
-    def do_verify() -> None:
-        from finn_xdsl.sim.design_sim import run_case
+    report = out_dir / "report"
+    kept = f"build kept in {out_dir}"
+    # the -t hls records, pointing into the finished folder instead of the temporary one
+    hls_layers = [replace(layer, directory=out_dir / layer.directory.relative_to(tmp))
+                  for layer in holder.get("hls", [])]
 
-        sim = run_case(out_dir / "rtl", out_dir / "sim" / "design_case.json")
-        perf = sim.performance(clk)
-        result.performance = perf
-        from finn_xdsl.backends.report import write_json_atomic
-
-        write_json_atomic(str(out_dir / "report" / "rtlsim_performance.json"), perf)
-        # the built IR computes what the imported model computes, on every input
+    def check_ir() -> None:
+        """The built IR computes what the imported model computes, on every input."""
         for k, x in enumerate(xs):
             want = execute(holder["imported"], [x])
             pre = split.run_pre([x])
@@ -326,17 +548,56 @@ def build(
             for name in want:
                 if not np.array_equal(want[name], got[name]):
                     raise FinnError(f"verify: output '{name}' of input {k} differs between the imported "
-                                    f"model and the built design's IR (build kept in {out_dir})")
+                                    f"model and the built design's IR ({kept})")
+
+    def verify_whole() -> None:
+        from finn_xdsl.sim.design_sim import run_case
+
+        sim = run_case(out_dir / "rtl", out_dir / "sim" / "design_case.json")
+        perf = sim.performance(clk)
+        result.performance = perf
+        write_json_atomic(str(report / "rtlsim_performance.json"), perf)
+        check_ir()
         bound = STEADY_STATE_BOUND * result.max_cycles
         if sim.steady_cycles > bound:
             raise FinnError(
                 f"verify: bit-exact, but {sim.steady_cycles:g} cycles/frame measured > {STEADY_STATE_BOUND} × "
-                f"{result.max_cycles} (slowest layer {result.max_cycles_node}); build kept in {out_dir}"
+                f"{result.max_cycles} (slowest layer {result.max_cycles_node}); {kept}"
             )
 
-    stage("verify", do_verify)
-    return result
+    def verify_by_layer() -> None:
+        check_ir()
+        summary = verify_layers(module, out_dir, hls_layers, xs, seed)
+        result.layer_verification = summary
+        write_json_atomic(str(report / "layer_verification.json"), summary)
+        bad = [(name, entry) for name, entry in summary["layers"].items() if not entry["ok"]]
+        if bad:
+            name, entry = bad[0]
+            raise FinnError(f"verify: {len(bad)} of {len(summary['layers'])} layers differ from the interpreter; "
+                            f"first {name} ({entry['method']}): {entry['error']} ({kept}; "
+                            "report/layer_verification.json)")
 
+    def run_csim() -> None:
+        from finn_xdsl.sim.csim_design import simulate_csim
+
+        # a copy of hls/ in the cache (see _cache_entry): an unchanged design is not recompiled
+        entry = _cache_entry("csim_design", "", [f for f in (out_dir / "hls").glob("*/*") if f.is_file()])
+        _prune_cache({entry})
+        with open(entry / ".lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                res = simulate_csim(module, entry / "src", entry / "build", [split.run_pre([x])[0] for x in xs])
+            except FinnError as e:
+                raise FinnError(f"csim: {e} ({kept})") from None
+        result.csim = {"frames": res.frames, "frames_per_second": res.frames_per_second,
+                       "compile_seconds": res.compile_seconds, "run_seconds": res.run_seconds}
+        write_json_atomic(str(report / "csim_performance.json"), result.csim)
+
+    if verify:
+        stage("verify", verify_by_layer if result.hls_layers else verify_whole)
+    if csim:
+        stage("csim", run_csim)
+    return result
 
 def execute_shape(module: ModuleOp) -> tuple[int, ...]:
     """The shape of @main's (first) input."""

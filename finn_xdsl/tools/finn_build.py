@@ -2,7 +2,7 @@
 finn-build: a QONNX model to a complete build folder (ARCHITECTURE §5).
 
     finn-build MODEL.onnx -o DIR [--target-fps N | --folding FILE] [--board B]
-               [--clock-ns T] [--prefer rtl|hls] [--verify [--input X.npy]]
+               [--clock-ns T] [--impl rtl|hls|finn] [--verify] [--csim] [--input X.npy]
 
 Runs `finn_xdsl.build.build` with a progress display on stderr (one line per stage with
 its time; a spinner while a stage runs when stderr is a terminal). Every error is one
@@ -16,15 +16,15 @@ import sys
 from collections.abc import Sequence
 
 from finn_xdsl.boards import BOARDS, DEFAULT_BOARD, DEFAULT_CLK_NS
-from finn_xdsl.build import DEFAULT_TARGET_FPS
+from finn_xdsl.build import DEFAULT_TARGET_FPS, IMPLS
 from finn_xdsl.tools.common import run_tool
 
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="finn-build",
-        description="Compile a QONNX model into a streaming FPGA accelerator: SystemVerilog, "
-        "Vivado Tcl, estimate reports, a host driver and a whole-design test bench.",
+        description="Compile a QONNX model into a streaming FPGA accelerator: SystemVerilog and "
+        "HLS C++ layers, Vivado Tcl, estimate reports, a host driver and a whole-design test bench.",
     )
     p.add_argument("model", help="the model: .onnx (QONNX) or .mlir")
     p.add_argument("-o", "--output", required=True, metavar="DIR", help="the build folder (replaced if it is one)")
@@ -36,12 +36,25 @@ def _parser() -> argparse.ArgumentParser:
                    + ", ".join(BOARDS))
     p.add_argument("--clock-ns", type=float, default=DEFAULT_CLK_NS, metavar="T",
                    help=f"clock period in ns (default {DEFAULT_CLK_NS:g})")
-    p.add_argument("--prefer", choices=("rtl", "hls"), default="rtl", help="preferred layer implementation")
+    # --prefer: the option's name before issue 7
+    p.add_argument("--impl", "--prefer", dest="impl", choices=IMPLS, default="rtl",
+                   help="the backend of each layer: rtl = our SystemVerilog library wherever it implements "
+                   "the layer (all but ChannelwiseOp, GlobalAccPool), hls = our HLS C++ library wherever it "
+                   "does (all but StreamingFIFO), finn = FINN's own SpecializeLayers choice; a folding "
+                   "file's preferred_impl_style overrides it per layer (default rtl)")
     p.add_argument("--verify", action="store_true",
-                   help="simulate the stitched design on the sample input and random inputs; "
-                   "check it bit-exact and its throughput")
-    p.add_argument("--input", metavar="X.npy", help="sample input for --verify (default: <model>_input.npy)")
-    p.add_argument("--random-inputs", type=int, default=3, metavar="K", help="random inputs for --verify (default 3)")
+                   help="check the design bit-exact against the reference on the sample input and random "
+                   "inputs: every layer RTL: simulate the stitched design and check its throughput; some "
+                   "layer HLS: simulate each layer alone (HLS by g++ C-simulation, RTL by Verilator), "
+                   "no cycle check")
+    p.add_argument("--csim", action="store_true",
+                   help="C-simulate the whole dataflow graph (g++) on the same inputs, bit-exact, and "
+                   "measure its frames/s; needs every layer but FIFOs in HLS (--impl hls); "
+                   "independent of --verify")
+    p.add_argument("--input", metavar="X.npy",
+                   help="sample input for --verify / --csim (default: <model>_input.npy)")
+    p.add_argument("--random-inputs", type=int, default=3, metavar="K",
+                   help="random inputs for --verify / --csim (default 3)")
     p.add_argument("--seed", type=int, default=0, help="seed of the random inputs")
     p.add_argument("--debug", action="store_true", help="show the Python traceback of an error")
     return p
@@ -78,19 +91,29 @@ def run(args: argparse.Namespace) -> int:
     try:
         result = build(
             args.model, args.output, target_fps=args.target_fps, folding=args.folding, board=args.board,
-            clock_ns=args.clock_ns, prefer=args.prefer, verify=args.verify, input_npy=args.input,
+            clock_ns=args.clock_ns, prefer=args.impl, verify=args.verify, csim=args.csim, input_npy=args.input,
             n_random=args.random_inputs, seed=args.seed, progress=display,
         )
     finally:
         display.close()
     c = display.console
     c.print(f"build: {result.out_dir}  (slowest layer {result.max_cycles_node}: {result.max_cycles} cycles, "
-            f"{1e9 / (result.max_cycles * args.clock_ns):.1f} fps estimated)")
+            f"{1e9 / (result.max_cycles * args.clock_ns):.1f} fps estimated; "
+            f"{len(result.hls_layers)} HLS, {len(result.rtl_layers)} RTL layers)")
     if result.performance is not None:
         perf = result.performance
         c.print(f"verify: bit-exact on {perf['N']} frames; {perf['steady_state_cycles']:g} cycles/frame "
                 f"measured, latency {perf['latency_cycles']} cycles, "
                 f"{perf['stable_throughput[images/s]']:.1f} fps at {perf['fclk[mhz]']:g} MHz")
+    if result.layer_verification is not None:
+        methods = [e["method"] for e in result.layer_verification["layers"].values()]
+        c.print(f"verify: bit-exact layer by layer on {result.layer_verification['frames']} frames "
+                f"({methods.count('csim')} C-simulated, {methods.count('rtlsim')} RTL-simulated); "
+                "no cycle check: C-simulation has no cycles")
+    if result.csim is not None:
+        cs = result.csim
+        c.print(f"csim: bit-exact on {cs['frames']} frames through the whole graph; "
+                f"{cs['frames_per_second']:.1f} frames/s simulated (compile {cs['compile_seconds']:.1f} s)")
     return 0
 
 
