@@ -41,7 +41,7 @@ def measure_model(name: str, repeat: int) -> dict[str, float]:
 
     t0 = time.perf_counter()
     from finn_xdsl.frontend.qonnx import import_onnx
-    from finn_xdsl.sim import execute
+    from finn_xdsl.sim.execute import execute
     from finn_xdsl.tools.common import make_context, parse_mlir
 
     libs = time.perf_counter() - t0

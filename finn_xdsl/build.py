@@ -56,14 +56,13 @@ inputs and checked bit-exact (every layer but FIFOs must be HLS); report/csim_pe
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import json
 import os
 import re
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -79,7 +78,6 @@ STEADY_STATE_BOUND = 1.03  # measured cycles/frame <= this × the analytic max l
 DEFAULT_TARGET_FPS = 10_000
 MARKER = "build_info.json"  # written into every build folder; overwriting needs it
 IMPLS = ("rtl", "hls", "finn")  # `prefer`: our RTL, our HLS, FINN's SpecializeLayers choice
-LAYER_CACHE_ENTRIES = 400  # per-layer simulation builds kept (C-sim binaries, Verilator dirs)
 
 Progress = Callable[[str, str, float], None]  # (stage, "start" | "done", seconds)
 
@@ -232,164 +230,6 @@ def _emit_hls(module: ModuleOp, hls_dir: Path, clock_ns: float, part: str, log: 
     return layers
 
 
-def _cache_root() -> Path:
-    return Path(os.environ.get("FINN_XDSL_CACHE", Path.home() / ".cache" / "finn_xdsl")) / "layers"
-
-
-def _cache_entry(kind: str, name: str, files: Iterable[Path]) -> Path:
-    """A per-layer simulation folder in the cache ($FINN_XDSL_CACHE or ~/.cache/finn_xdsl,
-    then layers/), named by a hash of the layer's generated files. The files are copied in
-    and rewritten only when their bytes change, so a rebuild of the same design (a second
-    --verify, the next test run) finds g++'s executable and Verilator's objects up to date
-    instead of paying the compile again (both judge by paths, contents and mtimes)."""
-    files = sorted(files)
-    h = hashlib.sha256(f"{kind}\0{name}\0".encode())
-    for f in files:
-        h.update(f"{f.parent.name}/{f.name}".encode() + b"\0" + f.read_bytes() + b"\0")
-    entry = _cache_root() / h.hexdigest()[:20]
-    for f in files:  # src/<folder>/<file>: the layer's folder and its siblings keep their relation
-        dest = entry / "src" / f.parent.name / f.name
-        data = f.read_bytes()
-        if not dest.is_file() or dest.read_bytes() != data:
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            dest.write_bytes(data)
-    os.utime(entry)  # recently used
-    return entry
-
-
-def _prune_cache(keep: set[Path]) -> None:
-    """Drop the least recently used entries beyond LAYER_CACHE_ENTRIES, skipping any in use."""
-    root = _cache_root()
-    entries = sorted((e for e in root.iterdir() if e.is_dir() and e not in keep),
-                     key=lambda e: e.stat().st_mtime, reverse=True)
-    for old in entries[max(0, LAYER_CACHE_ENTRIES - len(keep)):]:
-        with open(old / ".lock", "a") as lock:
-            try:
-                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
-                continue
-            shutil.rmtree(old, ignore_errors=True)
-
-
-def _first_difference(got: dict[str, list[int]], want: dict[str, list[int]], frames: int) -> str | None:
-    """Where a layer's output beats first differ from the interpreter's (None: identical)."""
-    for port, beats in want.items():
-        mine = got.get(port)
-        if mine is None:
-            return f"no beats on {port}"
-        if len(mine) != len(beats):
-            return f"{port} gave {len(mine)} beats, expected {len(beats)}"
-        per_frame = max(1, len(beats) // frames)
-        for i, (a, b) in enumerate(zip(mine, beats, strict=True)):
-            if a != b:
-                return f"{port} frame {i // per_frame} beat {i % per_frame} is {a:#x}, expected {b:#x}"
-    return None
-
-
-_WORKER_MODULES: dict[str, ModuleOp] = {}  # per RTL-simulation worker process: the parsed IR
-
-
-def _rtlsim_job(ir: str, name: str, entry: Path, inputs: dict[str, list[int]], outputs: dict[str, list[int]],
-                seed: int) -> tuple[float, str | None]:
-    """One RTL layer in a worker process: cocotb's runner redirects the process's output
-    descriptors while it runs, so RTL simulations cannot share a process with each other."""
-    from finn_xdsl.sim.layer_rtlsim import rtlsim_layer
-    from finn_xdsl.tools.common import load_module
-
-    if ir not in _WORKER_MODULES:
-        _WORKER_MODULES[ir] = load_module(ir)
-    t = time.perf_counter()
-    with open(entry / ".lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # one build / run per cache entry at a time
-        try:
-            rtlsim_layer(_WORKER_MODULES[ir], name, entry / "src" / "rtl", entry / "build", inputs, outputs, seed)
-            return time.perf_counter() - t, None
-        except FinnError as e:
-            return time.perf_counter() - t, str(e)
-
-
-def verify_layers(module: ModuleOp, out_dir: Path, hls_layers: Sequence[Any], xs: Sequence[np.ndarray],
-                  seed: int = 0, jobs: int | None = None) -> dict[str, Any]:
-    """Check each hardware layer of the build in `out_dir` on its own, on the beats the
-    interpreter records at its ports for the model inputs `xs`: HLS layers (`hls_layers`,
-    emit_hls's records) by g++ C-simulation of their generated top functions, RTL layers by
-    Verilator. Returns layer_verification.json's content; every layer is checked even after
-    a failure, so the report is complete.
-
-    `jobs` (default: one per core) checks run at a time. The HLS layers share `jobs`
-    binaries (interleaved in graph order so the heavy MVAUs spread): a g++ start with the
-    ap_int headers costs seconds, one binary per layer would dominate a CNV build's
-    verification, one for all would leave cores idle. A layer's `seconds` is its share of
-    its binary's compile and run. RTL layers run in worker processes (_rtlsim_job)."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-
-    from finn_xdsl.sim.csim_layer import csim_layers
-    from finn_xdsl.sim.host import the_partition
-    from finn_xdsl.sim.layer_io import record_layer_io
-
-    io = record_layer_io(module, [[x] for x in xs])
-    by_name = {layer.name: layer for layer in hls_layers}
-    todo = [op for op in the_partition(module).layers() if op.impl.data in ("hls", "rtl")]
-    for op in todo:
-        if op.display_name not in io:
-            raise FinnError(f"verify: the interpreter never ran layer {op.display_name}")
-        if op.impl.data == "hls" and op.display_name not in by_name:
-            raise FinnError(f"verify: -t hls wrote no top function for {op.display_name}")
-    hls_names = [op.display_name for op in todo if op.impl.data == "hls"]
-    rtl_names = [op.display_name for op in todo if op.impl.data == "rtl"]
-    k = max(1, jobs or os.cpu_count() or 1)
-    groups = [g for g in (hls_names[i::k] for i in range(k)) if g]
-    entries: dict[str, Path] = {}  # group key or RTL layer -> cache entry
-    for group in groups:
-        files = [f for n in group for f in by_name[n].directory.iterdir() if f.is_file()]
-        files += [f for f in (out_dir / "hls" / "include").iterdir() if f.is_file()]
-        entries["+".join(group)] = _cache_entry("csim", "+".join(group), files)
-    for name in rtl_names:
-        own = [f for f in (out_dir / "rtl").iterdir()
-               if f.is_file() and f.name.startswith((f"{name}.", f"{name}_", "fx_"))]
-        entries[name] = _cache_entry("rtlsim", name, own)
-    _prune_cache(set(entries.values()))
-    done: dict[str, tuple[str, float, str | None]] = {}  # name -> (method, seconds, error)
-
-    def check_group(group: list[str]) -> None:
-        entry = entries["+".join(group)]
-        t = time.perf_counter()
-        with open(entry / ".lock", "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)  # one build / run per cache entry at a time
-            layers = [replace(by_name[n], directory=entry / "src" / n) for n in group]
-            try:
-                got = csim_layers(layers, entry / "build", {n: io[n].inputs for n in group}, len(xs))
-                errors = {n: _first_difference(got[n], io[n].outputs, len(xs)) for n in group}
-            except FinnError as e:
-                errors = dict.fromkeys(group, str(e))
-        share = (time.perf_counter() - t) / len(group)
-        done.update((n, ("csim", share, errors[n])) for n in group)
-
-    with tempfile.TemporaryDirectory(prefix="finn_xdsl_verify_") as tmp, \
-            ProcessPoolExecutor(k, multiprocessing.get_context("spawn")) as procs, ThreadPoolExecutor(k) as threads:
-        ir = Path(tmp) / "design.mlir"
-        _write_ir(ir, module, full=True)
-
-        def check_rtl(name: str) -> None:
-            job = procs.submit(_rtlsim_job, str(ir), name, entries[name], io[name].inputs, io[name].outputs, seed)
-            done[name] = ("rtlsim", *job.result())
-
-        # threads at most k at a time: each waits for its g++ or its worker process
-        futures = [threads.submit(check_group, g) for g in groups]
-        futures += [threads.submit(check_rtl, n) for n in rtl_names]
-        for f in futures:
-            f.result()
-    layers: dict[str, Any] = {}
-    for op in todo:
-        method, seconds, error = done[op.display_name]
-        layers[op.display_name] = {"impl": op.impl.data, "method": method, "frames": len(xs),
-                                   "seconds": round(seconds, 3), "ok": error is None}
-        if error is not None:
-            layers[op.display_name]["error"] = error
-    return {"frames": len(xs), "cycles_checked": False, "layers": layers}
-
-
 def build(
     model: str | os.PathLike[str],
     out_dir: str | os.PathLike[str],
@@ -413,7 +253,7 @@ def build(
     from finn_xdsl.backends.folding_config import folding_config
     from finn_xdsl.boards import DEFAULT_BOARD, DEFAULT_CLK_NS
     from finn_xdsl.boards import board as find_board
-    from finn_xdsl.sim import execute
+    from finn_xdsl.sim.execute import execute
     from finn_xdsl.sim.host import split_host, the_partition
     from finn_xdsl.tools.common import load_module, make_context
 
@@ -566,6 +406,8 @@ def build(
             )
 
     def verify_by_layer() -> None:
+        from finn_xdsl.sim.layer_verify import verify_layers
+
         check_ir()
         summary = verify_layers(module, out_dir, hls_layers, xs, seed)
         result.layer_verification = summary
@@ -579,10 +421,11 @@ def build(
 
     def run_csim() -> None:
         from finn_xdsl.sim.csim_design import simulate_csim
+        from finn_xdsl.sim.layer_verify import cache_entry, prune_cache
 
-        # a copy of hls/ in the cache (see _cache_entry): an unchanged design is not recompiled
-        entry = _cache_entry("csim_design", "", [f for f in (out_dir / "hls").glob("*/*") if f.is_file()])
-        _prune_cache({entry})
+        # a copy of hls/ in the cache (see layer_verify.cache_entry): an unchanged design is not recompiled
+        entry = cache_entry("csim_design", "", [f for f in (out_dir / "hls").glob("*/*") if f.is_file()])
+        prune_cache({entry})
         with open(entry / ".lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             try:

@@ -26,7 +26,7 @@ from finn_xdsl.passes.set_folding import SetFoldingPass
 from finn_xdsl.passes.specialize import SpecializePass
 from finn_xdsl.passes.to_dataflow import ToDataflowPass
 from finn_xdsl.passes.to_folded import ToFoldedPass
-from finn_xdsl.sim import execute
+from finn_xdsl.sim.execute import execute
 from finn_xdsl.tools.common import make_context
 
 BASELINE = DATA / "finn_baseline"

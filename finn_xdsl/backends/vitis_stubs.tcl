@@ -18,32 +18,17 @@
 # script exports (`vstub::run`): the VLNV, the Verilog top and its ports, and the folders
 # vitis_hls would write (<project>/<solution>/impl/ip and impl/verilog).
 
+source [file join [file dirname [file normalize [info script]]] stub_opts.tcl]
+
 namespace eval vstub {
     variable st [dict create]   ;# project pdir solution top files part clock csynth ports export exited
 }
 
 proc vstub::fail {msg} { error "vitis-stub: $msg" }
 
+# opts CMD ARGS FLAGS VALUED -> dict with the options given and "pos" (stub_opts.tcl)
 proc vstub::opts {cmd arglist flags valued} {
-    set out [dict create pos {}]
-    for {set i 0} {$i < [llength $arglist]} {incr i} {
-        set a [lindex $arglist $i]
-        if {[string index $a 0] eq "-" && ![string is double -strict $a]} {
-            set name [string range $a 1 end]
-            if {$name in $flags} {
-                dict set out $name 1
-            } elseif {$name in $valued} {
-                incr i
-                if {$i >= [llength $arglist]} { vstub::fail "$cmd: option $a needs a value" }
-                dict set out $name [lindex $arglist $i]
-            } else {
-                vstub::fail "$cmd: unknown option $a"
-            }
-        } else {
-            dict lappend out pos $a
-        }
-    }
-    return $out
+    return [stubopts::parse vstub::fail $cmd $arglist $flags $valued]
 }
 
 proc vstub::need {cmd args} {

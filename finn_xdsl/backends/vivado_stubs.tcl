@@ -19,6 +19,8 @@
 # V; its pins come from the C++ top function. A top module's plain `module instance (` lines
 # must name modules that were read (synth_design).
 
+source [file join [file dirname [file normalize [info script]]] stub_opts.tcl]
+
 namespace eval stub {
     variable script ""
     variable files [dict create]      ;# added/read file (normalised) -> 1
@@ -54,27 +56,9 @@ proc unknown {args} {
     stub::fail "unknown command '[lindex $args 0]'"
 }
 
-# opts ARGS FLAGS VALUED -> dict with the options given and "pos" (the positional args)
+# opts CMD ARGS FLAGS VALUED -> dict with the options given and "pos" (stub_opts.tcl)
 proc stub::opts {cmd arglist flags valued} {
-    set out [dict create pos {}]
-    for {set i 0} {$i < [llength $arglist]} {incr i} {
-        set a [lindex $arglist $i]
-        if {[string index $a 0] eq "-" && ![string is double -strict $a]} {
-            set name [string range $a 1 end]
-            if {$name in $flags} {
-                dict set out $name 1
-            } elseif {$name in $valued} {
-                incr i
-                if {$i >= [llength $arglist]} { stub::fail "$cmd: option $a needs a value" }
-                dict set out $name [lindex $arglist $i]
-            } else {
-                stub::fail "$cmd: unknown option $a"
-            }
-        } else {
-            dict lappend out pos $a
-        }
-    }
-    return $out
+    return [stubopts::parse stub::fail $cmd $arglist $flags $valued]
 }
 
 # ------------------------------------------------------------------------------ files

@@ -80,7 +80,7 @@ def write_outputs(path: str, outputs: dict[str, np.ndarray]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from finn_xdsl.sim import execute, input_names
+    from finn_xdsl.sim.execute import execute, input_names
 
     if os.path.splitext(args.output)[1] not in (".npy", ".npz"):
         raise FinnError(f"{args.output}: output must be an .npy or .npz file")

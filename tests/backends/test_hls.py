@@ -32,6 +32,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from ir_text import dense, stream
 
 from finn_xdsl.backends import get_all_targets
 from finn_xdsl.backends.hls import HLSTarget, emit_hls, legalize_module, print_tcl
@@ -53,26 +54,17 @@ FRAMES = 2
 # ----------------------------------------------------------------------------- synthetic
 
 
-def _dense(a: np.ndarray, width: int) -> str:
-    rows = "[" + ", ".join("[" + ", ".join(str(int(v)) for v in r) + "]" for r in a) + "]"
-    return f"dense<{rows}> : tensor<{a.shape[0]}x{a.shape[1]}xi{width}>"
-
-
-def _st(shape: str, elem: str, lanes: int) -> str:
-    return f"!dataflow.stream<tensor<{shape}x{elem}>, {lanes}>"
-
-
 @functools.cache
 def _synthetic_module() -> str:
     rng = np.random.default_rng(7)
     img = "1x6x6x4"
-    s3, s4, bip = _st(img, "si3", 2), _st(img, "si4", 2), _st(img, "!quant.bipolar", 2)
+    s3, s4, bip = stream(img, "si3", 2), stream(img, "si4", 2), stream(img, "!quant.bipolar", 2)
     t5 = np.sort(rng.integers(-6, 7, size=(4, 1)), axis=1)
     wa = rng.choice([-1, 1], size=(4, 4))
     wb = rng.integers(-4, 4, size=(4, 6))
     tb = np.sort(rng.integers(-8, 9, size=(6, 3)), axis=1)
-    outs = [_st(img, "si4", 2), _st("1x6x6x2", "ui3", 1), _st(img, "ui2", 2), _st(img, "si5", 2),
-            _st("1x1x1x4", "si9", 2), _st("1x2x2x4", "si3", 4), _st("1x2x2x36", "si3", 3)]
+    outs = [stream(img, "si4", 2), stream("1x6x6x2", "ui3", 1), stream(img, "ui2", 2), stream(img, "si5", 2),
+            stream("1x1x1x4", "si9", 2), stream("1x2x2x4", "si3", 4), stream("1x2x2x36", "si3", 3)]
     tensors = ["tensor<1x6x6x4xsi4>", "tensor<1x6x6x2xui3>", "tensor<1x6x6x4xui2>", "tensor<1x6x6x4xsi5>",
                "tensor<1x1x1x4xsi9>", "tensor<1x2x2x4xsi3>", "tensor<1x2x2x36xsi3>"]
     t = ", ".join(tensors)
@@ -80,23 +72,23 @@ def _synthetic_module() -> str:
 builtin.module {{
   func.func @main(%x: tensor<1x4x4x4xsi3>) -> ({t}) {{
     %r:7 = dataflow.partition %x {{node_name = "StreamingDataflowPartition_0"}} : (tensor<1x4x4x4xsi3>) -> ({t}) {{
-    ^bb0(%0: {_st("1x4x4x4", "si3", 2)}):
-      %1 = dataflow.fmpadding %0 {{node_name = "FMPadding_hls_0", impl = "hls", padding = array<i64: 1, 1, 1, 1>, pad_value = -3 : i64, simd = 2 : i64}} : ({_st("1x4x4x4", "si3", 2)}) -> {s3}
+    ^bb0(%0: {stream("1x4x4x4", "si3", 2)}):
+      %1 = dataflow.fmpadding %0 {{node_name = "FMPadding_hls_0", impl = "hls", padding = array<i64: 1, 1, 1, 1>, pad_value = -3 : i64, simd = 2 : i64}} : ({stream("1x4x4x4", "si3", 2)}) -> {s3}
       %2, %3, %4, %5, %6, %7 = dataflow.duplicate_streams %1 {{node_name = "DuplicateStreams_hls_0", impl = "hls", pe = 2 : i64}} : ({s3}) -> ({s3}, {s3}, {s3}, {s3}, {s3}, {s3})
       %8 = dataflow.add_streams %2, %3 {{node_name = "AddStreams_hls_0", impl = "hls", pe = 2 : i64}} : ({s3}, {s3}) -> {s4}
       %9 = dataflow.fifo %8 {{node_name = "StreamingFIFO_rtl_0", impl = "rtl", depth = 5 : i64}} : ({s4}) -> {s4}
-      %10 = dataflow.thresholding %9 {{node_name = "Thresholding_hls_0", impl = "hls", pe = 2 : i64, thresholds = {_dense(t5, 64)}}} : ({s4}) -> {bip}
+      %10 = dataflow.thresholding %9 {{node_name = "Thresholding_hls_0", impl = "hls", pe = 2 : i64, thresholds = {dense(t5, 64)}}} : ({s4}) -> {bip}
       %11, %12, %13 = dataflow.duplicate_streams %10 {{node_name = "DuplicateStreams_hls_1", impl = "hls", pe = 2 : i64}} : ({bip}) -> ({bip}, {bip}, {bip})
-      %14 = dataflow.mvau %11 {{node_name = "MVAU_hls_0", impl = "hls", mem_mode = "internal_embedded", ram_style = "distributed", pe = 2 : i64, simd = 2 : i64, weights = {_dense(wa, 32)}, weight_type = !quant.bipolar}} : ({bip}) -> {outs[0]}
-      %15 = dataflow.mvau %12 {{node_name = "MVAU_hls_1", impl = "hls", pe = 3 : i64, simd = 2 : i64, weights = {_dense(wb, 32)}, weight_type = si3, thresholds = {_dense(tb, 64)}, ram_style = "block", ram_style_thresholds = "distributed"}} : ({bip}) -> {_st("1x6x6x6", "ui2", 3)}
-      %16 = dataflow.label_select %15 {{node_name = "LabelSelect_hls_0", impl = "hls", k = 2 : i64, pe = 3 : i64}} : ({_st("1x6x6x6", "ui2", 3)}) -> {outs[1]}
+      %14 = dataflow.mvau %11 {{node_name = "MVAU_hls_0", impl = "hls", mem_mode = "internal_embedded", ram_style = "distributed", pe = 2 : i64, simd = 2 : i64, weights = {dense(wa, 32)}, weight_type = !quant.bipolar}} : ({bip}) -> {outs[0]}
+      %15 = dataflow.mvau %12 {{node_name = "MVAU_hls_1", impl = "hls", pe = 3 : i64, simd = 2 : i64, weights = {dense(wb, 32)}, weight_type = si3, thresholds = {dense(tb, 64)}, ram_style = "block", ram_style_thresholds = "distributed"}} : ({bip}) -> {stream("1x6x6x6", "ui2", 3)}
+      %16 = dataflow.label_select %15 {{node_name = "LabelSelect_hls_0", impl = "hls", k = 2 : i64, pe = 3 : i64}} : ({stream("1x6x6x6", "ui2", 3)}) -> {outs[1]}
       %17 = dataflow.thresholding %13 {{node_name = "Thresholding_hls_1", impl = "hls", pe = 2 : i64, thresholds = dense<[[-1, 0, 1]]> : tensor<1x3xi64>}} : ({bip}) -> {outs[2]}
       %18 = dataflow.channelwise %4 {{node_name = "ChannelwiseOp_hls_0", impl = "hls", func = "mul", params = dense<[-2, 1, 2, -1]> : tensor<4xi64>, pe = 2 : i64}} : ({s3}) -> {outs[3]}
       %19 = dataflow.global_acc_pool %5 {{node_name = "GlobalAccPool_hls_0", impl = "hls", pe = 2 : i64}} : ({s3}) -> {outs[4]}
-      %23 = dataflow.dwc %6 {{node_name = "StreamingDataWidthConverter_hls_1", impl = "hls"}} : ({s3}) -> {_st(img, "si3", 4)}
-      %20 = dataflow.streaming_maxpool %23 {{node_name = "StreamingMaxPool_hls_0", impl = "hls", kernel = array<i64: 4, 4>, ceil_mode = true, pe = 4 : i64}} : ({_st(img, "si3", 4)}) -> {outs[5]}
-      %21 = dataflow.swg %7 {{node_name = "ConvolutionInputGenerator_hls_0", impl = "hls", kernel = array<i64: 3, 3>, dilation = array<i64: 2, 2>, simd = 2 : i64}} : ({s3}) -> {_st("1x2x2x36", "si3", 2)}
-      %22 = dataflow.dwc %21 {{node_name = "StreamingDataWidthConverter_hls_0", impl = "hls"}} : ({_st("1x2x2x36", "si3", 2)}) -> {outs[6]}
+      %23 = dataflow.dwc %6 {{node_name = "StreamingDataWidthConverter_hls_1", impl = "hls"}} : ({s3}) -> {stream(img, "si3", 4)}
+      %20 = dataflow.streaming_maxpool %23 {{node_name = "StreamingMaxPool_hls_0", impl = "hls", kernel = array<i64: 4, 4>, ceil_mode = true, pe = 4 : i64}} : ({stream(img, "si3", 4)}) -> {outs[5]}
+      %21 = dataflow.swg %7 {{node_name = "ConvolutionInputGenerator_hls_0", impl = "hls", kernel = array<i64: 3, 3>, dilation = array<i64: 2, 2>, simd = 2 : i64}} : ({s3}) -> {stream("1x2x2x36", "si3", 2)}
+      %22 = dataflow.dwc %21 {{node_name = "StreamingDataWidthConverter_hls_0", impl = "hls"}} : ({stream("1x2x2x36", "si3", 2)}) -> {outs[6]}
       dataflow.yield %14, %16, %17, %18, %19, %20, %22 : {", ".join(outs)}
     }}
     func.return %r#0, %r#1, %r#2, %r#3, %r#4, %r#5, %r#6 : {t}

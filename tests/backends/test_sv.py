@@ -30,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from ir_text import dense, stream
 
 from finn_xdsl.backends import get_all_targets
 from finn_xdsl.backends.sv import SVTarget, legalize_module, sources_for
@@ -53,15 +54,6 @@ PARALLEL_WINDOW_MODEL = "cnv_1w1a@100000"
 # ----------------------------------------------------------------------------- synthetic
 
 
-def _dense(a: np.ndarray, width: int) -> str:
-    rows = "[" + ", ".join("[" + ", ".join(str(int(v)) for v in r) + "]" for r in a) + "]"
-    return f"dense<{rows}> : tensor<{a.shape[0]}x{a.shape[1]}xi{width}>"
-
-
-def _st(shape: str, elem: str, lanes: int) -> str:
-    return f"!dataflow.stream<tensor<{shape}x{elem}>, {lanes}>"
-
-
 @functools.cache
 def _synthetic_module() -> str:
     """Layers and configurations the bundled models do not reach: FMPadding (negative pad),
@@ -79,18 +71,18 @@ def _synthetic_module() -> str:
 builtin.module {{
   func.func @main(%x: tensor<1x4x4x4xsi3>) -> (tensor<{img}xsi4>, tensor<1x6x6x2xui3>, tensor<{img}xui2>) {{
     %r:3 = dataflow.partition %x {{node_name = "StreamingDataflowPartition_0"}} : (tensor<1x4x4x4xsi3>) -> (tensor<{img}xsi4>, tensor<1x6x6x2xui3>, tensor<{img}xui2>) {{
-    ^bb0(%0: {_st("1x4x4x4", "si3", 2)}):
-      %1 = dataflow.fmpadding %0 {{node_name = "FMPadding_rtl_0", impl = "rtl", padding = array<i64: 1, 1, 1, 1>, pad_value = -3 : i64, simd = 2 : i64}} : ({_st("1x4x4x4", "si3", 2)}) -> {_st(img, "si3", 2)}
-      %2, %3 = dataflow.duplicate_streams %1 {{node_name = "DuplicateStreams_rtl_0", impl = "rtl", pe = 2 : i64}} : ({_st(img, "si3", 2)}) -> ({_st(img, "si3", 2)}, {_st(img, "si3", 2)})
-      %4 = dataflow.add_streams %2, %3 {{node_name = "AddStreams_rtl_0", impl = "rtl", pe = 2 : i64}} : ({_st(img, "si3", 2)}, {_st(img, "si3", 2)}) -> {_st(img, "si4", 2)}
-      %5 = dataflow.fifo %4 {{node_name = "StreamingFIFO_rtl_0", impl = "rtl", depth = 5 : i64}} : ({_st(img, "si4", 2)}) -> {_st(img, "si4", 2)}
-      %6 = dataflow.thresholding %5 {{node_name = "Thresholding_rtl_0", impl = "rtl", pe = 2 : i64, thresholds = {_dense(t5, 64)}}} : ({_st(img, "si4", 2)}) -> {_st(img, "!quant.bipolar", 2)}
-      %7, %8, %9 = dataflow.duplicate_streams %6 {{node_name = "DuplicateStreams_rtl_1", impl = "rtl", pe = 2 : i64}} : ({_st(img, "!quant.bipolar", 2)}) -> ({_st(img, "!quant.bipolar", 2)}, {_st(img, "!quant.bipolar", 2)}, {_st(img, "!quant.bipolar", 2)})
-      %10 = dataflow.mvau %7 {{node_name = "MVAU_rtl_1", impl = "rtl", mem_mode = "internal_embedded", pe = 2 : i64, simd = 2 : i64, weights = {_dense(wa, 32)}, weight_type = !quant.bipolar}} : ({_st(img, "!quant.bipolar", 2)}) -> {_st(img, "si4", 2)}
-      %11 = dataflow.mvau %8 {{node_name = "MVAU_rtl_0", impl = "rtl", pe = 3 : i64, simd = 2 : i64, weights = {_dense(wb, 32)}, weight_type = si3, thresholds = {_dense(tb, 64)}}} : ({_st(img, "!quant.bipolar", 2)}) -> {_st("1x6x6x6", "ui2", 3)}
-      %12 = dataflow.label_select %11 {{node_name = "LabelSelect_rtl_0", impl = "rtl", k = 2 : i64, pe = 3 : i64}} : ({_st("1x6x6x6", "ui2", 3)}) -> {_st("1x6x6x2", "ui3", 1)}
-      %13 = dataflow.thresholding %9 {{node_name = "Thresholding_rtl_1", impl = "rtl", pe = 2 : i64, thresholds = dense<[[-1, 0, 1]]> : tensor<1x3xi64>}} : ({_st(img, "!quant.bipolar", 2)}) -> {_st(img, "ui2", 2)}
-      dataflow.yield %10, %12, %13 : {_st(img, "si4", 2)}, {_st("1x6x6x2", "ui3", 1)}, {_st(img, "ui2", 2)}
+    ^bb0(%0: {stream("1x4x4x4", "si3", 2)}):
+      %1 = dataflow.fmpadding %0 {{node_name = "FMPadding_rtl_0", impl = "rtl", padding = array<i64: 1, 1, 1, 1>, pad_value = -3 : i64, simd = 2 : i64}} : ({stream("1x4x4x4", "si3", 2)}) -> {stream(img, "si3", 2)}
+      %2, %3 = dataflow.duplicate_streams %1 {{node_name = "DuplicateStreams_rtl_0", impl = "rtl", pe = 2 : i64}} : ({stream(img, "si3", 2)}) -> ({stream(img, "si3", 2)}, {stream(img, "si3", 2)})
+      %4 = dataflow.add_streams %2, %3 {{node_name = "AddStreams_rtl_0", impl = "rtl", pe = 2 : i64}} : ({stream(img, "si3", 2)}, {stream(img, "si3", 2)}) -> {stream(img, "si4", 2)}
+      %5 = dataflow.fifo %4 {{node_name = "StreamingFIFO_rtl_0", impl = "rtl", depth = 5 : i64}} : ({stream(img, "si4", 2)}) -> {stream(img, "si4", 2)}
+      %6 = dataflow.thresholding %5 {{node_name = "Thresholding_rtl_0", impl = "rtl", pe = 2 : i64, thresholds = {dense(t5, 64)}}} : ({stream(img, "si4", 2)}) -> {stream(img, "!quant.bipolar", 2)}
+      %7, %8, %9 = dataflow.duplicate_streams %6 {{node_name = "DuplicateStreams_rtl_1", impl = "rtl", pe = 2 : i64}} : ({stream(img, "!quant.bipolar", 2)}) -> ({stream(img, "!quant.bipolar", 2)}, {stream(img, "!quant.bipolar", 2)}, {stream(img, "!quant.bipolar", 2)})
+      %10 = dataflow.mvau %7 {{node_name = "MVAU_rtl_1", impl = "rtl", mem_mode = "internal_embedded", pe = 2 : i64, simd = 2 : i64, weights = {dense(wa, 32)}, weight_type = !quant.bipolar}} : ({stream(img, "!quant.bipolar", 2)}) -> {stream(img, "si4", 2)}
+      %11 = dataflow.mvau %8 {{node_name = "MVAU_rtl_0", impl = "rtl", pe = 3 : i64, simd = 2 : i64, weights = {dense(wb, 32)}, weight_type = si3, thresholds = {dense(tb, 64)}}} : ({stream(img, "!quant.bipolar", 2)}) -> {stream("1x6x6x6", "ui2", 3)}
+      %12 = dataflow.label_select %11 {{node_name = "LabelSelect_rtl_0", impl = "rtl", k = 2 : i64, pe = 3 : i64}} : ({stream("1x6x6x6", "ui2", 3)}) -> {stream("1x6x6x2", "ui3", 1)}
+      %13 = dataflow.thresholding %9 {{node_name = "Thresholding_rtl_1", impl = "rtl", pe = 2 : i64, thresholds = dense<[[-1, 0, 1]]> : tensor<1x3xi64>}} : ({stream(img, "!quant.bipolar", 2)}) -> {stream(img, "ui2", 2)}
+      dataflow.yield %10, %12, %13 : {stream(img, "si4", 2)}, {stream("1x6x6x2", "ui3", 1)}, {stream(img, "ui2", 2)}
     }}
     func.return %r#0, %r#1, %r#2 : tensor<{img}xsi4>, tensor<1x6x6x2xui3>, tensor<{img}xui2>
   }}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from conftest import DATA, model_family
 
-from finn_xdsl.sim import execute, input_names
+from finn_xdsl.sim.execute import execute, input_names
 from finn_xdsl.tools.common import make_context
 from finn_xdsl.utils.diagnostics import verify_module
 

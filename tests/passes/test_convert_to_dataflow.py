@@ -18,7 +18,7 @@ from finn_xdsl.passes.lower_conv import LowerConvPass
 from finn_xdsl.passes.qonnx_to_thresholds import QonnxToThresholdsPass
 from finn_xdsl.passes.streamline import StreamlinePass
 from finn_xdsl.passes.to_dataflow import ToDataflowPass
-from finn_xdsl.sim import execute, input_names
+from finn_xdsl.sim.execute import execute, input_names
 from finn_xdsl.tools.common import make_context
 
 PREREQUISITES = (QonnxToThresholdsPass(), StreamlinePass(), LowerConvPass(), StreamlinePass())

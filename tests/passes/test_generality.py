@@ -35,8 +35,8 @@ from finn_xdsl.dialects import quant_types as qt
 from finn_xdsl.errors import LoweringError
 from finn_xdsl.frontend.qonnx import import_onnx, load_model
 from finn_xdsl.passes.to_dataflow import ToDataflowPass
-from finn_xdsl.sim import execute, input_names
 from finn_xdsl.sim import kernels as k
+from finn_xdsl.sim.execute import execute, input_names
 from finn_xdsl.tools.common import make_context
 
 MLP = Spec(kind="mlp", image=(1, 8, 8), fcs=(32, 24))

@@ -34,7 +34,7 @@ from finn_xdsl.dialects.quant_types import bipolar, ternary
 from finn_xdsl.errors import LoweringError
 from finn_xdsl.passes import get_all_passes
 from finn_xdsl.passes.lower_conv import LowerConvPass
-from finn_xdsl.sim import execute
+from finn_xdsl.sim.execute import execute
 from finn_xdsl.tools.common import make_context
 from finn_xdsl.utils import onnx_shapes as shp
 

@@ -139,7 +139,7 @@ def test_hand_written_exhaustive(case):
 
     from xdsl.parser import Parser
 
-    from finn_xdsl.sim import execute, input_names
+    from finn_xdsl.sim.execute import execute, input_names
 
     text = LIT.read_text().split("// -----")[case].replace("@mlp", "@main").replace("@inner", "@main")
     module = Parser(make_context(), text).parse_module()

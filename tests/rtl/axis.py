@@ -1,7 +1,8 @@
 """cocotb helpers for our AXI-Stream ports: random TVALID gaps in, random TREADY out.
 
-Each cycle a driver sets its outputs, waits for ReadOnly (everything combinational has
-settled), decides whether a transfer happens at the coming edge, then waits for the edge.
+The drivers (reset, drive, collect) are the package's (finn_xdsl.sim.layer_cocotb), which
+the per-layer and whole-design benches use too; this adds the phased single-stream check
+of the RTL library tests.
 """
 
 from __future__ import annotations
@@ -9,58 +10,11 @@ from __future__ import annotations
 import random
 
 import cocotb
-from cocotb.clock import Clock
-from cocotb.triggers import ReadOnly, RisingEdge
+from cocotb.triggers import RisingEdge
 
+from finn_xdsl.sim.layer_cocotb import collect, drive, reset
 
-async def reset(dut, cycles: int = 3) -> None:
-    """Start a 100 MHz ap_clk and hold ap_rst_n low for a few cycles."""
-    cocotb.start_soon(Clock(dut.ap_clk, 10, unit="ns").start())
-    dut.ap_rst_n.value = 0
-    for _ in range(cycles):
-        await RisingEdge(dut.ap_clk)
-    dut.ap_rst_n.value = 1
-    await RisingEdge(dut.ap_clk)
-
-
-async def drive(dut, port: str, beats: list[int], valid_prob: float = 1.0, seed: int = 0) -> None:
-    """Send `beats` on `<port>_TDATA/_TVALID/_TREADY`, offering a beat with valid_prob."""
-    rng = random.Random(seed)
-    data, valid, ready = (getattr(dut, f"{port}_{s}") for s in ("TDATA", "TVALID", "TREADY"))
-    i = 0
-    while i < len(beats):
-        offer = rng.random() < valid_prob
-        valid.value = int(offer)
-        if offer:
-            data.value = beats[i]
-        await ReadOnly()
-        fire = offer and int(ready.value) == 1
-        await RisingEdge(dut.ap_clk)
-        if fire:
-            i += 1
-    valid.value = 0
-
-
-async def collect(dut, port: str, count: int, ready_prob: float = 1.0, seed: int = 1,
-                  timeout_cycles: int = 2_000_000) -> tuple[list[int], int]:
-    """Receive `count` beats, TREADY high with ready_prob; returns (beats, cycles taken
-    from the first cycle to the last beat's edge)."""
-    rng = random.Random(seed)
-    data, valid, ready = (getattr(dut, f"{port}_{s}") for s in ("TDATA", "TVALID", "TREADY"))
-    beats: list[int] = []
-    cycles = 0
-    while len(beats) < count:
-        take = rng.random() < ready_prob
-        ready.value = int(take)
-        await ReadOnly()
-        if take and int(valid.value) == 1:
-            beats.append(int(data.value))
-        await RisingEdge(dut.ap_clk)
-        cycles += 1
-        if cycles > timeout_cycles:
-            raise TimeoutError(f"{port}: {len(beats)} of {count} beats after {cycles} cycles")
-    ready.value = 0
-    return beats, cycles
+__all__ = ["PHASES", "collect", "drive", "reset", "run_phases"]
 
 
 PHASES = (

@@ -17,7 +17,7 @@ import onnx
 from onnx import TensorProto, helper, numpy_helper
 
 from finn_xdsl.frontend.qonnx import import_onnx, load_model
-from finn_xdsl.sim import execute
+from finn_xdsl.sim.execute import execute
 
 QDOMAIN = "qonnx.custom_op.general"
 F32 = np.float32

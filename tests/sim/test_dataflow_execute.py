@@ -26,7 +26,7 @@ from xdsl.parser import Parser
 
 from finn_xdsl.dialects import dataflow as df
 from finn_xdsl.dialects import quant as q
-from finn_xdsl.sim import execute
+from finn_xdsl.sim.execute import execute
 from finn_xdsl.tools.common import make_context
 
 RNG = np.random.default_rng(7)

@@ -24,7 +24,7 @@ from xdsl.ir import Block, Operation, Region
 from finn_xdsl.dialects import dataflow as df
 from finn_xdsl.dialects.quant_types import bipolar
 from finn_xdsl.errors import FinnError
-from finn_xdsl.sim import execute
+from finn_xdsl.sim.execute import execute
 
 RNG = np.random.default_rng(1234)
 

@@ -11,7 +11,7 @@ from conftest import DATA, MODELS, model_path
 from xdsl.context import Context
 
 from finn_xdsl.errors import FinnError
-from finn_xdsl.sim import execute
+from finn_xdsl.sim.execute import execute
 from finn_xdsl.sim.host import (
     StreamFormat,
     input_formats,

@@ -36,8 +36,8 @@ from finn_xdsl.dialects.quant_layout_ops import (
     parse_input_shape,
 )
 from finn_xdsl.dialects.quant_types import bipolar, ternary
-from finn_xdsl.sim import execute
 from finn_xdsl.sim import layout_kernels as lk
+from finn_xdsl.sim.execute import execute
 from finn_xdsl.tools.common import make_context, parse_mlir
 from finn_xdsl.utils import onnx_shapes as shp
 

@@ -11,7 +11,7 @@ import pytest
 from conftest import DATA, MODEL_FILES, model_family, model_path
 
 from finn_xdsl.frontend.qonnx import load_model
-from finn_xdsl.sim import execute, input_names, output_names
+from finn_xdsl.sim.execute import execute, input_names, output_names
 
 
 @pytest.mark.parametrize("name", MODEL_FILES)

@@ -26,9 +26,9 @@ from finn_xdsl.build import (
     execute_shape,
     sample_input_path,
     verification_inputs,
-    verify_layers,
 )
 from finn_xdsl.errors import FinnError
+from finn_xdsl.sim.layer_verify import verify_layers
 from finn_xdsl.tools.finn_build import main
 
 FULL = os.environ.get("FINN_XDSL_FULL_BUILD") == "1"
