@@ -33,7 +33,6 @@ import fcntl
 import hashlib
 import json
 import os
-import shutil
 import sys
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -44,6 +43,7 @@ import numpy as np
 from xdsl.dialects.builtin import ModuleOp
 
 from finn_xdsl.errors import FinnError
+from finn_xdsl.sim.build_cache import cache_root, prune, write_if_changed
 from finn_xdsl.sim.host import input_formats, output_formats, split_host, the_partition
 
 TOP = "finn_design"
@@ -140,39 +140,14 @@ def write_bench(module: ModuleOp, sim_dir: Path, frames: Sequence[np.ndarray], c
     return path
 
 
+CACHE_ENTRIES = 24  # designs kept compiled (a few MB each); the least recently used go
+
+
 def _cache_dir(sources: Sequence[Path], top: str) -> Path:
     h = hashlib.sha256(top.encode())
     for s in sources:
         h.update(s.name.encode() + b"\0" + s.read_bytes() + b"\0")
-    root = Path(os.environ.get("FINN_XDSL_CACHE", Path.home() / ".cache" / "finn_xdsl")) / "rtlsim"
-    return root / h.hexdigest()[:20]
-
-
-CACHE_ENTRIES = 24  # designs kept compiled (a few MB each); the least recently used go
-
-
-def _prune_cache(root: Path, keep: Path) -> None:
-    """Drop the least recently used entries beyond CACHE_ENTRIES, skipping any in use."""
-    entries = sorted((e for e in root.iterdir() if e.is_dir() and e != keep),
-                     key=lambda e: e.stat().st_mtime, reverse=True)
-    for old in entries[CACHE_ENTRIES - 1:]:
-        with open(old / ".lock", "a") as lock:
-            try:
-                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
-                continue
-            shutil.rmtree(old, ignore_errors=True)
-
-
-def _cached_copy(src: Path, directory: Path) -> Path:
-    """src copied into the cache entry, rewritten only when its bytes changed: Verilator
-    and make judge by path and mtime, so a fresh build folder's copy of the same sources
-    would otherwise cost a full re-verilate and C++ compile."""
-    dest = directory / src.name
-    data = src.read_bytes()
-    if not dest.is_file() or dest.read_bytes() != data:
-        dest.write_bytes(data)
-    return dest
+    return cache_root("rtlsim") / h.hexdigest()[:20]
 
 
 @contextlib.contextmanager
@@ -213,10 +188,10 @@ def run_case(rtl_dir: Path, case_path: Path, quiet: bool = True) -> DesignSimRes
     build = _cache_dir(sources, case["top"])
     (build / "src").mkdir(parents=True, exist_ok=True)
     os.utime(build)  # recently used
-    _prune_cache(build.parent, build)
+    prune(build.parent, {build}, CACHE_ENTRIES)
     with tempfile.TemporaryDirectory(prefix="finn_xdsl_sim_") as tmp, open(build / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # one build / run per cache entry at a time
-        sources = [_cached_copy(src, build / "src") for src in sources]
+        sources = [write_if_changed(build / "src" / src.name, src.read_bytes()) for src in sources]
         result_path = Path(tmp) / "result.json"
         log = build / "sim.log"
         try:

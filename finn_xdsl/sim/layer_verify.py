@@ -17,7 +17,6 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
-import shutil
 import tempfile
 import time
 from collections.abc import Iterable, Sequence
@@ -29,12 +28,9 @@ import numpy as np
 from xdsl.dialects.builtin import ModuleOp
 
 from finn_xdsl.errors import FinnError
+from finn_xdsl.sim.build_cache import cache_root, prune, write_if_changed
 
 LAYER_CACHE_ENTRIES = 400  # per-layer simulation builds kept (C-sim binaries, Verilator dirs)
-
-
-def cache_root() -> Path:
-    return Path(os.environ.get("FINN_XDSL_CACHE", Path.home() / ".cache" / "finn_xdsl")) / "layers"
 
 
 def cache_entry(kind: str, name: str, files: Iterable[Path]) -> Path:
@@ -47,29 +43,16 @@ def cache_entry(kind: str, name: str, files: Iterable[Path]) -> Path:
     h = hashlib.sha256(f"{kind}\0{name}\0".encode())
     for f in files:
         h.update(f"{f.parent.name}/{f.name}".encode() + b"\0" + f.read_bytes() + b"\0")
-    entry = cache_root() / h.hexdigest()[:20]
+    entry = cache_root("layers") / h.hexdigest()[:20]
     for f in files:  # src/<folder>/<file>: the layer's folder and its siblings keep their relation
-        dest = entry / "src" / f.parent.name / f.name
-        data = f.read_bytes()
-        if not dest.is_file() or dest.read_bytes() != data:
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            dest.write_bytes(data)
+        write_if_changed(entry / "src" / f.parent.name / f.name, f.read_bytes())
     os.utime(entry)  # recently used
     return entry
 
 
 def prune_cache(keep: set[Path]) -> None:
     """Drop the least recently used entries beyond LAYER_CACHE_ENTRIES, skipping any in use."""
-    root = cache_root()
-    entries = sorted((e for e in root.iterdir() if e.is_dir() and e not in keep),
-                     key=lambda e: e.stat().st_mtime, reverse=True)
-    for old in entries[max(0, LAYER_CACHE_ENTRIES - len(keep)):]:
-        with open(old / ".lock", "a") as lock:
-            try:
-                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
-                continue
-            shutil.rmtree(old, ignore_errors=True)
+    prune(cache_root("layers"), keep, LAYER_CACHE_ENTRIES)
 
 
 def first_difference(got: dict[str, list[int]], want: dict[str, list[int]], frames: int) -> str | None:
