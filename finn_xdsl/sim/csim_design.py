@@ -35,7 +35,6 @@ already written) are measured separately.
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -49,6 +48,7 @@ from finn_xdsl.dialects import dataflow as df
 from finn_xdsl.dialects.dataflow_types import StreamType
 from finn_xdsl.errors import FinnError
 from finn_xdsl.sim import csim
+from finn_xdsl.sim.csim_layer import ap_int_max_w
 from finn_xdsl.sim.design_sim import expected_beats
 from finn_xdsl.sim.host import input_formats, output_formats, the_partition
 
@@ -149,8 +149,6 @@ def _plan(module: ModuleOp, hls_dir: Path) -> _Plan:
     return plan
 
 
-_MAX_W = re.compile(r"^#define AP_INT_MAX_W (\d+)$", re.MULTILINE)
-
 _MAIN = """\
 // Whole-design C-simulation of {partition}, written by finn_xdsl.sim.csim_design.
 {max_w}#include <cstddef>
@@ -195,10 +193,7 @@ def design_main(module: ModuleOp, hls_dir: Path) -> str:
 
 def _source(module: ModuleOp, plan: _Plan) -> str:
     inp, out = plan.streams[plan.inp], plan.streams[plan.out]
-    # each L.cpp raises ap_int's 1024-bit limit for its widest words before its first
-    # ap_int.h; in one translation unit only the first definition counts, so the main
-    # sets the largest before anything includes ap_int.h
-    max_w = max((int(w) for f in plan.sources for w in _MAX_W.findall(f.read_text())), default=0)
+    max_w = ap_int_max_w(plan.sources)  # before anything includes ap_int.h
     checks = [f'        expect_size({inp.name}, (frames - f - 1) * IN_BEATS, "{inp.label}", f);']
     checks += [f'        expect_size({s.name}, 0, "{s.label}", f);' for s in plan.streams if s not in (inp, out)]
     checks.append(f'        expect_size({out.name}, (f + 1) * OUT_BEATS, "{out.label}", f);')
