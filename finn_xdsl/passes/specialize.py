@@ -49,6 +49,12 @@ Choice of `impl`, per layer, in this order:
 5. `dataflow.reshape` is a wire with no hardware (FINN deletes the flatten it stands for):
    its `impl` stays "" and it is named `Reshape_<k>`.
 
+Conformance mode is recorded in the IR: under prefer=finn every `dataflow.partition` gets
+the attribute `prefer = "finn"` (any other prefer removes it, the last specialize decides).
+`-t report` reads it: layers of such a partition are estimated with FINN's formulas under
+FINN's names, as FINN reports them; elsewhere an impl="rtl" layer is estimated with the
+model of our rtl/ module (finn_xdsl/estimates/rtl).
+
 Names: `<FINN_OP>_<impl>_<k>` (e.g. MVAU_rtl_0, ConvolutionInputGenerator_hls_3), k
 counting per specialised op type (MVAU_hls and MVAU_rtl count separately) in graph order
 over the whole module, as GiveUniqueNodeNames does. Re-running renumbers the same way, so
@@ -75,6 +81,7 @@ from finn_xdsl.dialects.dataflow import (
     AddStreamsOp,
     ChannelwiseOp,
     DataflowOperation,
+    PartitionOp,
     DuplicateStreamsOp,
     DWCOp,
     FIFOOp,
@@ -90,6 +97,8 @@ from finn_xdsl.errors import FinnError, LoweringError
 from finn_xdsl.utils.diagnostics import op_location, warn
 
 PREFER = ("rtl", "hls", "finn")
+# partition attribute recording conformance mode (read by -t report, see the docstring)
+CONFORMANCE_ATTR = "prefer"
 STYLES = ("hls", "rtl")
 # layers that are wires, not hardware: never specialised
 WIRES: tuple[type[DataflowOperation], ...] = (ReshapeOp,)
@@ -380,3 +389,9 @@ class SpecializePass(ModulePass):
         for layer, impl in zip(layers, impls):
             layer.impl = StringAttr(impl)
             layer.node_name = StringAttr(specialized_name(layer.finn_op_type(), counters))
+        for part in op.walk():
+            if isinstance(part, PartitionOp):
+                if self.prefer == "finn":
+                    part.attributes[CONFORMANCE_ATTR] = StringAttr("finn")
+                else:
+                    part.attributes.pop(CONFORMANCE_ATTR, None)
