@@ -1,0 +1,113 @@
+"""
+How well the resource models of our rtl/ modules (finn_xdsl/estimates/rtl/<module>.py)
+describe Yosys, over each module's fit grid:
+
+    python benchmarks/rtl_estimates.py [MODULE ...] [--jobs N] [--max-error PCT] [--no-cache]
+
+For every benchmarks/rtl_fit/<module>.py (or only the named modules) each case of its
+`CASES = [(label, params, files_or_None), ...]` is synthesised as the library module on its
+own with those parameters (benchmarks/yosys_synth.py: read_slang, `synth_xilinx -family xc7
+-flatten -noiopad -noclkbuf`, cached by content) and compared with
+`finn_xdsl.estimates.rtl.module_resources(module, params)` on LUT + LUTRAM. The table has
+one line per case (Yosys LUT + LUTRAM, the estimate, the error, and BRAM18 / DSP both ways),
+then per module the maximum and mean absolute error. Exit status 1 when some module's maximum
+error exceeds --max-error (default 15 %) or a case fails to synthesise, 2 when a grid has
+no formula file. The error is (estimate - Yosys) / Yosys; a case Yosys maps to no LUT at all
+counts 0 % if the estimate is 0 too, else 100 %.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from yosys_synth import SynthError, module_design, synthesise_many  # noqa: E402
+
+FIT = HERE / "rtl_fit"
+
+
+def grids(modules: list[str]) -> dict[str, list]:
+    """{module: CASES} of every rtl_fit grid present (or of the named modules)."""
+    files = sorted(p for p in FIT.glob("fx_*.py"))
+    out = {}
+    for p in files:
+        if modules and p.stem not in modules:
+            continue
+        spec = importlib.util.spec_from_file_location(f"rtl_fit_{p.stem}", p)
+        mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mod)
+        out[p.stem] = list(mod.CASES)
+    missing = [m for m in modules if m not in out]
+    if missing:
+        sys.exit(f"no grid benchmarks/rtl_fit/<module>.py for {', '.join(missing)}")
+    return out
+
+
+def error(est: int, syn: int) -> float:
+    if syn == 0:
+        return 0.0 if est == 0 else 1.0
+    return (est - syn) / syn
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("modules", nargs="*", help="only these modules (e.g. fx_mvu)")
+    ap.add_argument("--jobs", type=int, default=1, help="Yosys runs at a time (default 1)")
+    ap.add_argument("--max-error", type=float, default=15.0, help="largest allowed error in %% (default 15)")
+    ap.add_argument("--no-cache", action="store_true", help="synthesise again even if the result is cached")
+    ap.add_argument("--timeout", type=float, default=900, help="seconds per synthesis")
+    args = ap.parse_args(argv)
+
+    from finn_xdsl.estimates.rtl import module_resources
+
+    cases = [(m, label, params, files) for m, cs in grids(args.modules).items() for label, params, files in cs]
+    if not cases:
+        sys.exit("no grids in benchmarks/rtl_fit/")
+    designs = [module_design(m, params, files) for m, _, params, files in cases]
+
+    def progress(i, r):
+        what = f"failed: {r}" if isinstance(r, Exception) else f"{r['seconds']:.1f} s{' (cached)' if r['cached'] else ''}"
+        print(f"  {i + 1}/{len(cases)} {cases[i][0]} {cases[i][1]}: {what}", file=sys.stderr, flush=True)
+
+    results = synthesise_many(designs, args.jobs, args.timeout, not args.no_cache, progress)
+    lines = [["module", "case", "Yosys L+LR", "estimate", "error", "BRAM18 y/e", "DSP y/e"]]
+    errs: dict[str, list[float]] = {}
+    status = 0
+    for (m, label, params, _), r in zip(cases, results):
+        est = module_resources(m, params)
+        if est is None:
+            lines.append([m, label, "-", "no formula", "", "", ""])
+            status = max(status, 2)
+            continue
+        if isinstance(r, SynthError):
+            lines.append([m, label, "synthesis failed", "", "", "", ""])
+            print(f"{m} {label}: {r}", file=sys.stderr)
+            status = max(status, 1)
+            continue
+        syn, e = r["LUT"] + r["LUTRAM"], est["LUT"] + est["LUTRAM"]
+        err = error(e, syn)
+        errs.setdefault(m, []).append(abs(err))
+        lines.append([m, label, str(syn), str(e), f"{100 * err:+.1f}%", f"{r['BRAM18']}/{est['BRAM18']}",
+                      f"{r['DSP']}/{est['DSP']}"])
+    widths = [max(len(x[i]) for x in lines) for i in range(len(lines[0]))]
+    for n, x in enumerate(lines):
+        print("  ".join(v.ljust(w) if i < 2 else v.rjust(w) for i, (v, w) in enumerate(zip(x, widths))))
+        if n == 0:
+            print("  ".join("-" * w for w in widths))
+    print(f"\nper module (LUT + LUTRAM, |error|; limit {args.max_error:g} %):")
+    for m, es in errs.items():
+        worst = 100 * max(es)
+        ok = worst <= args.max_error
+        print(f"  {m}: {len(es)} cases, max {worst:.1f} %, mean {100 * sum(es) / len(es):.1f} %"
+              f"{'' if ok else '  FAIL'}")
+        if not ok:
+            status = max(status, 1)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
