@@ -29,7 +29,7 @@ LIBRARY_DEPS = {
     "fx_mvu": ("fx_mvu",),
     "fx_memstream": ("fx_memstream",),
     "fx_thresholding": ("fx_thresholding",),
-    "fx_swg": ("fx_swg", "fx_fifo"),
+    "fx_swg": ("fx_swg",),
     "fx_swg_parallel": ("fx_swg_parallel", "fx_fifo"),
     "fx_fmpadding": ("fx_fmpadding", "fx_fifo"),
     "fx_streaming_maxpool": ("fx_streaming_maxpool", "fx_fifo"),
@@ -277,7 +277,7 @@ def _swg(op: df.SWGOp) -> LayerPlan:
     plan = LayerPlan(op.display_name, op.name, "fx_swg", ports=_io_ports(op))
     depthwise = bool(op.value_of("depthwise"))
     plan.params.update(IH=ih, IW=iw, C=c, KH=kh, KW=kw, SH=sh, SW=sw, DH=dh, DW=dw, SIMD=simd, BITS=bits,
-                       DEPTHWISE=int(depthwise))
+                       DEPTHWISE=int(depthwise), RAM_STYLE=op.value_of("ram_style"))
     plan.summary = f"fx_swg {ih}x{iw}x{c} k{kh}x{kw} SIMD={simd}{' depthwise' if depthwise else ''}"
     return plan
 

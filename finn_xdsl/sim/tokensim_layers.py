@@ -20,9 +20,9 @@ Facts modelled, per module (see the .sv file for each):
                 output FIFO; the result is visible 4 cycles after that issue; with
                 decoupled weights every tile also waits for its fx_memstream word.
   fx_thresholding  3 credits; a beat accepted in cycle t is valid in cycle t + 2.
-  fx_swg        line buffer of M = BUF_MIN + SH·IW·CF beats; writes while the patch base
-                leaves room, reads a patch beat once written; a 2-deep output FIFO; frames
-                do not overlap (one idle cycle resets the counters between frames).
+  fx_swg        line buffer of M = BUF_MIN + EXTRA beats (SWG.buffer_beats); writes while
+                the patch base leaves room, reads a patch beat once written into a 1-deep
+                output register (loads when empty or being taken); frames back to back.
   fx_swg_parallel  a window pushed into a 2-deep output FIFO in the cycle its bottom-right
                 pixel is accepted (that beat needs a credit); frames back to back.
   fx_streaming_maxpool  every input beat taken when the 2-deep output FIFO has room; an
@@ -209,17 +209,19 @@ class Thresholding(Node):
 
 class SWG(Node):
     """fx_swg: line buffer of M beats, patch reads in (oy, ox, ky, kx, f) order, or
-    (oy, ox, f, ky, kx) for depthwise. parallel_window (a whole window per beat) is another
-    module, fx_swg_parallel, modelled by `SWGParallel`."""
+    (oy, ox, f, ky, kx) for depthwise; frames follow each other without a gap (beat and
+    patch indices run on across frames). The output register loads when empty or being
+    taken. parallel_window (a whole window per beat) is another module, fx_swg_parallel,
+    modelled by `SWGParallel`."""
 
     def __init__(self, name: str, ih: int, iw: int, c: int, kh: int, kw: int, sh: int, sw: int,
                  dh: int, dw: int, simd: int, depthwise: bool = False):
         super().__init__(name)
+        self.m = self.buffer_beats(ih, iw, c, kh, kw, sh, sw, dh, dw, simd, depthwise)
         cf = c // simd
         oh = (ih - dh * (kh - 1) - 1) // sh + 1
         ow = (iw - dw * (kw - 1) - 1) // sw + 1
         self.total = ih * iw * cf
-        self.m = ((kh - 1) * dh * iw + (kw - 1) * dw + 1) * cf + sh * iw * cf
         if depthwise:
             oy, ox, f, ky, kx = np.meshgrid(np.arange(oh), np.arange(ow), np.arange(cf), np.arange(kh),
                                             np.arange(kw), indexing="ij")
@@ -231,39 +233,44 @@ class SWG(Node):
         self.base = base.ravel().tolist()
         self.src = src.ravel().tolist()
         self.n_out = len(self.src)
-        self.wr = 0
-        self.j = 0
+        self.wr = 0  # beats written, all frames
+        self.j = 0  # next output beat of the frame
+        self.frame = 0  # beat index of the frame's first input beat
         self.ocount = 0
+
+    @staticmethod
+    def buffer_beats(ih: int, iw: int, c: int, kh: int, kw: int, sh: int, sw: int, dh: int, dw: int,
+                     simd: int, depthwise: bool = False) -> int:
+        """fx_swg's M: BUF_MIN plus the run-ahead the largest patch step needs (see the .sv)."""
+        cf = c // simd
+        oh = (ih - dh * (kh - 1) - 1) // sh + 1
+        ow = (iw - dw * (kw - 1) - 1) // sw + 1
+        buf_min = ((kh - 1) * dh * iw + (kw - 1) * dw + 1) * cf
+        j_row = (sh * iw - (ow - 1) * sw) * cf
+        j_max = j_row if oh > 1 and j_row > sw * cf else sw * cf
+        lag = kh * kw + cf - 1 if depthwise else kh * kw * cf
+        return buf_min + max(0, j_max - lag + 1)
 
     def valid(self, k: int) -> bool:
         return self.ocount > 0
 
     def ready(self, k: int) -> bool:
-        return self.wr < self.total and (self.j >= self.n_out or self.wr < self.base[self.j] + self.m)
+        return self.wr < self.frame + self.base[self.j] + self.m
 
     def tick(self, t: int) -> bool:
-        changed = False
-        if self.j >= self.n_out and self.wr == self.total:
-            self.wr = self.j = 0  # rd_done && wr_count == TOTAL: one cycle resets the frame
-            changed = True
-        else:
-            push = self.j < self.n_out and self.src[self.j] < self.wr and self.ocount < 2
-            if self.ins[0].fire:
-                self.wr += 1
-                changed = True
-            if push:
-                self.j += 1
-                self.ocount += 1
-                changed = True
-        if self.outs[0].fire:
-            self.ocount -= 1
-            changed = True
-        return changed
+        pop = self.outs[0].fire
+        push = self.frame + self.src[self.j] < self.wr and (self.ocount == 0 or pop)
+        if self.ins[0].fire:
+            self.wr += 1
+        if push:
+            self.j += 1
+            if self.j == self.n_out:
+                self.j, self.frame = 0, self.frame + self.total
+        self.ocount += push - pop
+        return self.ins[0].fire or push or pop
 
     def quiet(self, t: int) -> int:
-        if self.j >= self.n_out:
-            return 0 if self.wr == self.total else NEVER
-        return 0 if self.src[self.j] < self.wr and self.ocount < 2 else NEVER
+        return 0 if self.ocount == 0 and self.frame + self.src[self.j] < self.wr else NEVER
 
 
 class SWGParallel(Node):
