@@ -42,7 +42,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from yosys_synth import Design, SynthError, module_design, synthesise_many, wrapper_design  # noqa: E402
+from yosys_synth import Design, SynthError, module_design, synthesise_many, wrapper_design
 
 # FINN's rtllib blocks (Vivado): LUT, LUTRAM, BRAM18, DSP
 FINN = {"mvu_4b": (875, 6, 0, 8), "mvu_8b": (245, 6, 0, 4), "thr": (352, 0, 0, 0), "swg": (239, 30, 0, 0),

@@ -25,7 +25,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from yosys_synth import SynthError, module_design, synthesise_many  # noqa: E402
+from yosys_synth import SynthError, module_design, synthesise_many
 
 FIT = HERE / "rtl_fit"
 

@@ -57,7 +57,7 @@ def module_resources(module: str, params: dict) -> dict[str, int] | None:
     if fn is None:
         return None
     r = fn(dict(params))
-    return {k: int(round(r.get(k, 0))) for k in MODEL_KEYS}
+    return {k: round(r.get(k, 0)) for k in MODEL_KEYS}
 
 
 def add(a: dict[str, int], b: dict[str, int] | None) -> dict[str, int]:
