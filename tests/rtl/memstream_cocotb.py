@@ -1,5 +1,7 @@
 """cocotb test of fx_memstream: the words of $INIT (hex file) come out in cyclic order, one
-per cycle at full TREADY, and hold (TVALID high, TDATA stable) while back-pressured."""
+per cycle at full TREADY, and hold (TVALID high, TDATA stable) while back-pressured; TVALID
+rises on the second edge after reset and never falls (the timing fx_mvu's token model
+assumes); the memory of the style $STYLE ("block" or "dist") was built."""
 
 from __future__ import annotations
 
@@ -38,6 +40,31 @@ async def take(dut, count: int, ready_prob: float, rng: random.Random) -> tuple[
 
 def rom_words(path: str) -> list[int]:
     return [int(line, 16) for line in Path(path).read_text().split()]
+
+
+@cocotb.test()
+async def built_style(dut):
+    style = os.environ["STYLE"]
+    other = {"block": "dist", "dist": "block"}[style]
+    assert hasattr(dut, f"g_{style}"), f"no g_{style} block"
+    assert not hasattr(dut, f"g_{other}"), f"g_{other} block built"
+
+
+@cocotb.test()
+async def valid_timing(dut):
+    """TVALID is low in the cycle after the edge that releases reset, then high for good,
+    whatever TREADY does."""
+    rng = random.Random(int(os.environ.get("SEED", "0")))
+    dut.out0_V_TREADY.value = 0
+    await reset(dut)
+    await ReadOnly()
+    assert int(dut.out0_V_TVALID.value) == 0, "TVALID one edge after reset"
+    await RisingEdge(dut.ap_clk)
+    for cycle in range(50):
+        dut.out0_V_TREADY.value = int(rng.random() < 0.5)
+        await ReadOnly()
+        assert int(dut.out0_V_TVALID.value) == 1, f"TVALID low {cycle + 2} edges after reset"
+        await RisingEdge(dut.ap_clk)
 
 
 @cocotb.test()
