@@ -31,7 +31,7 @@ LIBRARY_DEPS = {
     "fx_thresholding": ("fx_thresholding",),
     "fx_swg": ("fx_swg",),
     "fx_swg_parallel": ("fx_swg_parallel", "fx_fifo"),
-    "fx_fmpadding": ("fx_fmpadding", "fx_fifo"),
+    "fx_fmpadding": ("fx_fmpadding",),
     "fx_streaming_maxpool": ("fx_streaming_maxpool", "fx_fifo"),
     "fx_dwc": ("fx_dwc",),
     "fx_label_select": ("fx_label_select",),
