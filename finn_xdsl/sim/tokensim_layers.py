@@ -29,7 +29,9 @@ Facts modelled, per module (see the .sv file for each):
                 output on the last beat of each KH×KW window.
   fx_fmpadding  one output beat per cycle into a 2-deep FIFO; input taken only for pixels
                 inside the image.
-  fx_dwc        a shift buffer: ready while it holds < 2·OUT lanes, valid with >= OUT.
+  fx_dwc        down (IN = R·OUT): 2 word slots; up (OUT = R·IN): the R-th beat waits for
+                the output register; other ratios: a lane buffer, ready while it holds
+                < 2·OUT lanes, valid with >= OUT.
   fx_fifo       count-based, ready iff count < DEPTH (no pass-through), valid iff count > 0.
   fx_label_select  queues two frames of results; stalls the last beat of a frame when full.
   fx_add_streams / fx_duplicate_streams  2-deep output queues.
@@ -373,22 +375,47 @@ class FMPadding(Node):
 
 
 class DWC(Node):
-    """fx_dwc: a lane buffer, ready below 2·OUT lanes, valid from OUT lanes."""
+    """fx_dwc, by the lane ratio: "down" (IN = R·OUT) two input-word slots, ready while one
+    is free, a slot freed with its R-th piece; "up" (OUT = R·IN) the R-th beat of a word
+    loads the output register and waits while it is still full; "general" a lane buffer,
+    ready below 2·OUT lanes, valid from OUT lanes."""
 
     def __init__(self, name: str, in_lanes: int, out_lanes: int):
         super().__init__(name)
         self.a, self.b = in_lanes, out_lanes
-        self.count = 0
+        if in_lanes % out_lanes == 0:
+            self.kind, self.r = "down", in_lanes // out_lanes
+        elif out_lanes % in_lanes == 0:
+            self.kind, self.r = "up", out_lanes // in_lanes
+        else:
+            self.kind, self.r = "general", 0
+        self.count = 0  # down: full slots; up: output register full; general: lanes held
+        self.k = 0  # down: piece of the oldest slot; up: beats of the word taken
 
     def valid(self, k: int) -> bool:
-        return self.count >= self.b
+        return self.count >= self.b if self.kind == "general" else self.count > 0
 
     def ready(self, k: int) -> bool:
+        if self.kind == "down":
+            return self.count < 2
+        if self.kind == "up":
+            return not (self.k == self.r - 1 and self.count)
         return self.count < 2 * self.b
 
     def tick(self, t: int) -> bool:
         push, pop = self.ins[0].fire, self.outs[0].fire
-        self.count += self.a * push - self.b * pop
+        if self.kind == "down":
+            self.count += push
+            if pop:
+                self.k = (self.k + 1) % self.r
+                self.count -= self.k == 0
+        elif self.kind == "up":
+            if push:
+                self.k = (self.k + 1) % self.r
+                self.count += self.k == 0
+            self.count -= pop
+        else:
+            self.count += self.a * push - self.b * pop
         return push or pop
 
 
