@@ -14,7 +14,11 @@
 // outputs are produced as the last window row streams in: IH·IW·CF cycles a frame (+1 of
 // latency). FINN's HLS formula (1-D OW·CF·(KW+1), 2-D IW·IW·(1 + 1/KW²)) adds a separate
 // output phase per window row, OH·OW·CF cycles more, which this design overlaps.
-// Output beats go through a 2-deep fx_fifo: in0_V_TREADY depends only on registers.
+// Counters are as wide as their ranges. Output beats go through a 2-entry skid buffer, A
+// (drives out0_V) and B (a beat that came while A was full and not taken): in0_V_TREADY =
+// !B-valid depends only on registers, and the buffer fills and drains as a 2-deep FIFO
+// would (the token model is that FIFO's); A's choice of B or the new maximum merges into
+// the maximum's own LUT.
 module fx_streaming_maxpool #(
     parameter int IH = 4,
     parameter int IW = 4,
@@ -50,21 +54,33 @@ module fx_streaming_maxpool #(
         $error("fx_streaming_maxpool needs KH <= IH, KW <= IW, C %% PE == 0 and, without CEIL_MODE, IH %% KH == 0 and IW %% KW == 0");
     end
 
+    localparam int BF = CF > 1 ? $clog2(CF) : 1;
+    localparam int BKX = KW > 1 ? $clog2(KW) : 1;
+    localparam int BKY = KH > 1 ? $clog2(KH) : 1;
+    localparam int BX = OW > 1 ? $clog2(OW) : 1;
+    localparam int BY = OH > 1 ? $clog2(OH) : 1;
+
     logic [W-1:0] buffer[DEPTH];
 
-    int f, kx, ky, ox, oy;
+    logic [BF-1:0] f;
+    logic [BKX-1:0] kx;
+    logic [BKY-1:0] ky;
+    logic [BX-1:0] ox;
+    logic [BY-1:0] oy;
     logic [AW-1:0] addr;  // ox·CF + f
     logic [AW-1:0] row_addr;  // ox·CF
 
-    wire fifo_ready;
-    assign in0_V_TREADY = fifo_ready;
+    logic [W-1:0] out_a, out_b;  // skid buffer entries A and B
+    logic a_valid, b_valid;
+    assign in0_V_TREADY = !b_valid;
     wire take = in0_V_TVALID && in0_V_TREADY;
-    wire first = kx == 0 && ky == 0;
-    wire last_f = f == CF - 1;
-    wire last_ox = ox == OW - 1;
-    wire last_oy = oy == OH - 1;
-    wire last_kx = kx == (last_ox ? KWL : KW) - 1;
-    wire last_ky = ky == (last_oy ? KHL : KH) - 1;
+    wire pop = a_valid && out0_V_TREADY;
+    wire first = kx == '0 && ky == '0;
+    wire last_f = f == BF'(CF - 1);
+    wire last_ox = ox == BX'(OW - 1);
+    wire last_oy = oy == BY'(OH - 1);
+    wire last_kx = kx == (last_ox ? BKX'(KWL - 1) : BKX'(KW - 1));
+    wire last_ky = ky == (last_oy ? BKY'(KHL - 1) : BKY'(KH - 1));
     wire push = take && last_kx && last_ky;
 
     function automatic logic [BITS-1:0] max2(input logic [BITS-1:0] a, input logic [BITS-1:0] b);
@@ -88,52 +104,59 @@ module fx_streaming_maxpool #(
 
     always_ff @(posedge ap_clk) begin
         if (!ap_rst_n) begin
-            f <= 0;
-            kx <= 0;
-            ky <= 0;
-            ox <= 0;
-            oy <= 0;
+            f <= '0;
+            kx <= '0;
+            ky <= '0;
+            ox <= '0;
+            oy <= '0;
             addr <= '0;
             row_addr <= '0;
         end else if (take) begin
             if (!last_f) begin
-                f <= f + 1;
+                f <= f + 1'b1;
                 addr <= addr + 1'b1;
             end else begin
-                f <= 0;
+                f <= '0;
                 if (!last_kx) begin
-                    kx <= kx + 1;
+                    kx <= kx + 1'b1;
                     addr <= row_addr;
                 end else begin
-                    kx <= 0;
+                    kx <= '0;
                     if (!last_ox) begin
-                        ox <= ox + 1;
+                        ox <= ox + 1'b1;
                         addr <= row_addr + AW'(CF);
                         row_addr <= row_addr + AW'(CF);
                     end else begin
-                        ox <= 0;
+                        ox <= '0;
                         addr <= '0;
                         row_addr <= '0;
-                        ky <= last_ky ? 0 : ky + 1;
-                        if (last_ky) oy <= last_oy ? 0 : oy + 1;
+                        ky <= last_ky ? '0 : ky + 1'b1;
+                        if (last_ky) oy <= last_oy ? '0 : oy + 1'b1;
                     end
                 end
             end
         end
     end
 
-    logic [W-1:0] fifo_out;
-    fx_fifo #(.WIDTH(W), .DEPTH(2)) out_fifo (
-        .ap_clk(ap_clk),
-        .ap_rst_n(ap_rst_n),
-        .in0_V_TDATA(acc),
-        .in0_V_TVALID(push),
-        .in0_V_TREADY(fifo_ready),
-        .out0_V_TDATA(fifo_out),
-        .out0_V_TVALID(out0_V_TVALID),
-        .out0_V_TREADY(out0_V_TREADY)
-    );
-    assign out0_V_TDATA = WP'(fifo_out);
+    // skid buffer: A takes the new maximum (or B's) whenever it is empty or being taken;
+    // B takes every pushed maximum, which matters only when A could not (then B is valid)
+    wire a_load = (!a_valid || pop) && (b_valid || push);
+    always_ff @(posedge ap_clk) begin
+        if (!ap_rst_n) begin
+            a_valid <= 1'b0;
+            b_valid <= 1'b0;
+        end else begin
+            if (a_load) a_valid <= 1'b1;
+            else if (pop) a_valid <= 1'b0;
+            b_valid <= !pop && (b_valid || (push && a_valid));
+        end
+    end
+    always_ff @(posedge ap_clk) begin
+        if (a_load) out_a <= b_valid ? out_b : acc;
+        if (push) out_b <= acc;
+    end
+    assign out0_V_TVALID = a_valid;
+    assign out0_V_TDATA = WP'(out_a);
 
     // the padding bits of the input beat are ignored
     /* verilator lint_off UNUSEDSIGNAL */

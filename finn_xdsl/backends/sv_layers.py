@@ -28,11 +28,11 @@ from finn_xdsl.sim.packing import encode, pack_beats
 LIBRARY_DEPS = {
     "fx_mvu": ("fx_mvu",),
     "fx_memstream": ("fx_memstream",),
-    "fx_thresholding": ("fx_thresholding",),
+    "fx_thresholding": ("fx_thresholding", "fx_threshold_search", "fx_fifo"),
     "fx_swg": ("fx_swg",),
     "fx_swg_parallel": ("fx_swg_parallel", "fx_fifo"),
     "fx_fmpadding": ("fx_fmpadding",),
-    "fx_streaming_maxpool": ("fx_streaming_maxpool", "fx_fifo"),
+    "fx_streaming_maxpool": ("fx_streaming_maxpool",),
     "fx_dwc": ("fx_dwc",),
     "fx_label_select": ("fx_label_select",),
     "fx_fifo": ("fx_fifo",),
