@@ -21,7 +21,9 @@ Prints per layer Yosys LUT, LUTRAM, FF, CARRY4, BRAM18, DSP, depth and seconds, 
 report's LUT (our LUT + LUTRAM, or FINN's formula where our module has no model yet: marked
 F), BRAM_18K and DSP for that layer and the difference on LUT + LUTRAM; then the totals
 with their % differences (issue 12 wants LUT, BRAM18 and DSP within 15 %) and which layers
-use DSPs. --json writes {"layers": {name: {...}}, "total": {...}, "report_total": {...}}.
+use DSPs. A layer Yosys fails on is left out of both totals (and the exit status is 1).
+--json writes {"layers": {name: {...}}, "total": {...}, "report_total": {...} (the same
+layers), "report_total_all": the report's own "total"}.
 """
 
 from __future__ import annotations
@@ -100,12 +102,12 @@ def rows_and_totals(sel: list, results: list, report: dict) -> tuple[list[list[s
         rep = report.get(plan.name, {})
         mark = "" if str(rep.get("model", "")).startswith("rtl") else " F"
         rep_cols = [f"{rep.get('LUT', '-')}{mark}", str(rep.get("BRAM_18K", "-")), str(rep.get("DSP", "-"))]
-        for k in rep_total:
-            rep_total[k] += rep.get(k, 0)
         if isinstance(r, SynthError):
             failed.append(plan.name)
-            lines.append([plan.name, plan.module, "synthesis failed", *[""] * 7, *rep_cols, ""])
+            lines.append([plan.name, plan.module, *["-"] * 8, *rep_cols, "synth failed"])
             continue
+        for k in rep_total:  # over the layers Yosys measured, so the totals compare
+            rep_total[k] += rep.get(k, 0)
         for k in KEYS:
             total[k] += r[k]
         lines.append([plan.name, plan.module, *(str(r[k]) for k in KEYS), str(r["depth"]), f"{r['seconds']:.0f}",
@@ -162,13 +164,13 @@ def main(argv=None) -> int:
     print(f"{model.name} at {args.fps:g} fps, prefer={args.prefer}: Yosys synth_xilinx -family xc7 per wrapper | "
           "the build's report (F: FINN's formula, no model of our module yet)\n")
     print_table(lines)
+    if total["failed"]:
+        print(f"\nsynthesis failed (left out of both totals): {', '.join(total['failed'])}")
     print(f"\nreport vs Yosys: LUT+LUTRAM {rep_total['LUT']} vs {area} ({pct(rep_total['LUT'], area)}), "
           f"BRAM18 {rep_total['BRAM_18K']} vs {total['BRAM18']} ({pct(rep_total['BRAM_18K'], total['BRAM18'])}), "
           f"DSP {rep_total['DSP']} vs {total['DSP']} ({pct(rep_total['DSP'], total['DSP'])})")
     dsp = [(p.name, r["DSP"]) for p, r in zip(sel, results) if not isinstance(r, Exception) and r["DSP"]]
     print("layers using DSPs: " + (", ".join(f"{n} ({d})" for n, d in dsp) if dsp else "none"))
-    if total["failed"]:
-        print(f"synthesis failed (not in the totals): {', '.join(total['failed'])}")
     if args.json:
         layers = {}
         for p, r in zip(sel, results):
@@ -177,7 +179,8 @@ def main(argv=None) -> int:
                          {k: r[k] for k in (*KEYS, "depth", "seconds")})
             layers[p.name] = entry
         Path(args.json).write_text(json.dumps({"model": model.name, "fps": args.fps, "prefer": args.prefer,
-                                               "layers": layers, "total": total, "report_total": rep_total},
+                                               "layers": layers, "total": total, "report_total": rep_total,
+                                               "report_total_all": report.get("total", {})},
                                               indent=2) + "\n")
     return 1 if total["failed"] else 0
 

@@ -235,7 +235,7 @@ def table(sel: list[Row], results: list) -> list[list[str]]:
                str(e["BRAM18"]), str(e["DSP"])]
         finn = "/".join(map(str, FINN[row.key])) if row.key in FINN else "-"
         if isinstance(r, Exception):
-            out.append([row.key, row.config, "synthesis failed", *[""] * 7, *est, "-", finn, ""])
+            out.append([row.key, row.config, *["-"] * 8, *est, "-", finn, "synthesis failed"])
             continue
         c = checks(row, r)
         bad = [k for k, ok in c.items() if not ok]
