@@ -47,7 +47,10 @@ module fx_duplicate_streams #(
         $error("fx_duplicate_streams: N_OUT must be in 1..4");
     end
 
-    logic [W-1:0] mem[2];
+    // LUT RAM, one read port per output: left to itself Yosys builds a 2-entry memory with
+    // several read ports from flip-flops and a multiplexer per bit and output (64 bits x 2
+    // outputs: 128 LUT3), where RAM32M cells hold it at 22 cells + 13 LUTs.
+    (* ram_style = "distributed" *) logic [W-1:0] mem[2];
     logic wr;
     // verilator lint_off UNUSEDSIGNAL
     logic [MAX_OUT-1:0] tready;  // bits >= N_OUT unused
