@@ -35,7 +35,7 @@ NAMES = ("IH", "IW", "C", "PT", "PL", "PB", "PR", "SIMD", "BITS", "PAD_VALUE")
 @pytest.mark.parametrize("case", list(CASES))
 def test_fmpadding(case, tmp_path, record_property):
     p = dict(zip(NAMES, CASES[case]))
-    src = [rtl_dir() / "fx_fmpadding.sv", rtl_dir() / "fx_fifo.sv"]
+    src = [rtl_dir() / "fx_fmpadding.sv"]
     lint(src, "fx_fmpadding", p)
     cycles_file = tmp_path / "cycles.json"
     simulate(src, "fx_fmpadding", "fmpadding_cocotb", HERE, tmp_path / "build", p,

@@ -61,7 +61,7 @@ def op_cycles(p: dict, impl: str) -> int:
 @pytest.mark.parametrize("case", list(CASES))
 def test_maxpool(case, tmp_path, record_property):
     p = dict(zip(NAMES, CASES[case]))
-    src = [rtl_dir() / "fx_streaming_maxpool.sv", rtl_dir() / "fx_fifo.sv"]
+    src = [rtl_dir() / "fx_streaming_maxpool.sv"]
     lint(src, "fx_streaming_maxpool", p)
     cycles_file = tmp_path / "cycles.json"
     simulate(src, "fx_streaming_maxpool", "maxpool_cocotb", HERE, tmp_path / "build", p,

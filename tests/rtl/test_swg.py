@@ -84,7 +84,7 @@ def op_cycles(p: dict) -> int:
 @pytest.mark.parametrize("case", list(CASES))
 def test_swg(case, tmp_path, record_property):
     p = dict(zip(NAMES, CASES[case]))
-    src = [rtl_dir() / "fx_swg.sv", rtl_dir() / "fx_fifo.sv"]
+    src = [rtl_dir() / "fx_swg.sv"]
     lint(src, "fx_swg", p)
     cycles_file = tmp_path / "cycles.json"
     simulate(src, "fx_swg", "swg_cocotb", HERE, tmp_path / "build", p,
@@ -137,3 +137,27 @@ def test_sv_legalize_passes_depthwise():
     y = Block(arg_types=[StreamType.of((1, 6, 6, 4), IntegerType(4, Signedness.SIGNED), 4)]).args[0]
     plan = legalize(SWGOp(y, (3, 3), node_name="ConvolutionInputGenerator_rtl_1", parallel_window=True))
     assert plan.module == "fx_swg_parallel"  # a whole window per beat: the other module
+
+
+@pytest.mark.parametrize("style", ["auto", "distributed", "block", "ultra"])
+def test_swg_ram_style_lints(style):
+    """Every RAM_STYLE elaborates lint-clean (only the memory's attribute differs)."""
+    p = dict(zip(NAMES, CASES["k3s1_c2_simd1_8b"])) | {"RAM_STYLE": f'"{style}"'}
+    lint([rtl_dir() / "fx_swg.sv"], "fx_swg", p)
+
+
+def test_swg_rejects_bad_ram_style():
+    p = dict(zip(NAMES, CASES["k3s1_c2_simd1_8b"])) | {"RAM_STYLE": '"lutram"'}
+    with pytest.raises(AssertionError, match="RAM_STYLE must be"):
+        lint([rtl_dir() / "fx_swg.sv"], "fx_swg", p)
+
+
+def test_sv_legalize_passes_ram_style():
+    """The layer's ram_style (default "distributed", as FINN's) becomes fx_swg's RAM_STYLE."""
+    from finn_xdsl.backends.sv_layers import legalize
+
+    x = Block(arg_types=[StreamType.of((1, 6, 6, 4), IntegerType(4, Signedness.SIGNED), 2)]).args[0]
+    assert legalize(SWGOp(x, (3, 3), node_name="ConvolutionInputGenerator_rtl_0", impl="rtl")
+                    ).params["RAM_STYLE"] == "distributed"
+    plan = legalize(SWGOp(x, (3, 3), node_name="ConvolutionInputGenerator_rtl_1", impl="rtl", ram_style="block"))
+    assert plan.params["RAM_STYLE"] == "block"
