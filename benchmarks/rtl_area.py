@@ -232,7 +232,7 @@ def table(sel: list[Row], results: list) -> list[list[str]]:
     for row, r in zip(sel, results):
         e = row.estimate
         est = ["-" if e["LUT"] is None else str(e["LUT"]) + ("" if e["model"].startswith("rtl") else " F"),
-               str(e["BRAM18"]), str(e["DSP"])]
+               "-" if e["BRAM18"] is None else str(e["BRAM18"]), "-" if e["DSP"] is None else str(e["DSP"])]
         finn = "/".join(map(str, FINN[row.key])) if row.key in FINN else "-"
         if isinstance(r, Exception):
             out.append([row.key, row.config, *["-"] * 8, *est, "-", finn, "synthesis failed"])
