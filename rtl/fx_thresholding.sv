@@ -6,7 +6,7 @@
 // code (count != 0) -> 1 (+1), 0 (-1), i.e. 2·count - 1 stored as {-1 -> 0, +1 -> 1}.
 //
 // Thresholds: THRESHOLDS_FILE ($readmemh) holds C·N values, channel-major (line ch·N + i is
-// T[ch][i]), each T_BITS wide two's complement. All N comparisons of a lane run in parallel.
+// T[ch][i]), each T_BITS wide two's complement.
 //
 // Two modules share one implementation, because SystemVerilog cannot make ports depend on
 // a parameter and the generated wrappers instantiate the stream-only interface:
@@ -17,11 +17,22 @@
 //                        AXI-lite logic is generated: the slave never accepts (all READY and
 //                        VALID outputs are 0) and the thresholds are the ROM.
 //
-// Pipeline: input register (s1) -> comparators + popcount -> 3-entry output FIFO. The
-// number of beats in flight (s1 + FIFO) is a registered credit counter, and in0_V_TREADY
-// depends only on it, never combinationally on out0_V_TREADY. Three entries give one beat
-// per cycle with out0_V_TREADY held high (two beats are in flight in steady state).
-// Latency: 2 cycles from an input transfer to the output TVALID.
+// How the count is computed differs with the table's kind:
+//   ROM (RUNTIME_WRITE = 0): fx_threshold_search, a binary search with one pipeline stage
+//     per count bit, K = $clog2(N + 1) stages, over per-lane tables indexed by the fold
+//     only (see fx_threshold_search.sv for why it beats comparing all N thresholds). It
+//     needs each channel's thresholds ASCENDING in the file (sv_layers sorts them; the
+//     count does not depend on their order). Latency K + 1.
+//   runtime-writable: all N comparisons of a lane in parallel, then a popcount, so any
+//     table software writes, sorted or not and mid-update, gives the exact count. Latency 3.
+//
+// Pipeline: the compare stages start on the input beat itself (the fold counter is a
+// register), then the result is mapped to the output code and pushed into an output queue
+// (fx_fifo, shift-register style: one SRL per output bit). The number of beats in flight
+// (pipeline + queue) is a registered credit counter of DEPTH = latency + 1, and
+// in0_V_TREADY depends only on it, never combinationally on out0_V_TREADY; DEPTH gives one
+// beat per cycle with out0_V_TREADY held high. A beat accepted in cycle t is valid at the
+// output in cycle t + latency (K + 1 for the ROM).
 module fx_thresholding #(
     parameter int C = 1,
     parameter int PE = 1,
@@ -81,18 +92,25 @@ endmodule
 // with ch >= C or i >= N answer SLVERR (writes are dropped, reads return 0); the two low
 // address bits are ignored. T_BITS must be at most 32 when RUNTIME_WRITE = 1.
 //
-// Channels: AW and W are latched independently (each READY is high while its one-entry
-// holding register is empty), so they may arrive in either order or together; the write
-// happens when both are held and no B response is pending, then BVALID stays high until
-// BREADY. A read answers one cycle after the AR transfer and holds RVALID until RREADY;
-// ARREADY is low while a response is pending. One write and one read may be in progress
-// at a time; all READY outputs are registered. ap_rst_n resets the channels, never the
+// Channels: AW, W and AR are latched independently (each READY is high while its one-entry
+// holding register is empty). The table has one access port for the slave: a write
+// happens when AW and W are held and no B response is pending (BVALID then stays high
+// until BREADY); a held read happens in a cycle without a write and no R response pending
+// (RVALID then stays high until RREADY), i.e. two cycles after the AR transfer at the
+// earliest. All READY outputs are registered. ap_rst_n resets the channels, never the
 // thresholds (they are initialised from THRESHOLDS_FILE at configuration, not at reset).
 //
 // Runtime writes are meant for when no frame is in flight. A write takes effect at the
 // clock edge that raises BVALID: beats reaching the comparators after it use the new
 // value. Writing while a frame streams is not blocked and corrupts nothing else, but that
 // frame may see a mix of old and new thresholds.
+//
+// Storage of the writable table: per lane, one row of N thresholds per fold (the stream
+// reads a whole row, the slave one entry of it). It cannot start as the file's values
+// (synthesis initialises memories only from constants or a file read straight into
+// them), so a row holds the XOR of the current thresholds with the file's: all zeros at
+// configuration; the file's values are wired in as constants and the XOR costs no LUT of
+// its own (it folds into the compare and read-out logic).
 /* verilator lint_off DECLFILENAME */
 module fx_thresholding_axi #(
     parameter int C = 1,
@@ -138,108 +156,90 @@ module fx_thresholding_axi #(
     localparam int OUT_W = (PE * OUT_BITS + 7) / 8 * 8;
     localparam int CF = C / PE;
     localparam int FW = CF > 1 ? $clog2(CF) : 1;
-    localparam int CW = $clog2(N + 1);
-    // common signed comparison width, strictly wider than both operands
-    localparam int XW = (IN_BITS > T_BITS ? IN_BITS : T_BITS) + 1;
-    localparam int DEPTH = 3;
-    localparam int IB = PE * IN_BITS;
+    localparam int CW = $clog2(N + 1);  // count bits
+    // common signed comparison width holding every input and threshold value
+    localparam int XW = IN_BITS + (IN_SIGNED != 0 ? 0 : 1) > T_BITS
+        ? IN_BITS + (IN_SIGNED != 0 ? 0 : 1) : T_BITS;
+    localparam longint X_MAX = IN_SIGNED != 0 ? (longint'(1) << (IN_BITS - 1)) - 1
+                                              : (longint'(1) << IN_BITS) - 1;
+    localparam int LAT = RUNTIME_WRITE != 0 ? 2 : CW;  // input beat -> count register
+    localparam int DEPTH = LAT + 2;  // credits: latency LAT + 1 to the output, plus one
+    localparam int DW = $clog2(DEPTH + 1);
     localparam int OB = PE * OUT_BITS;
 
-    // ---------------------------------------------------------------- thresholds
-    // A ROM, or with RUNTIME_WRITE registers written by the AXI-lite slave below.
-    logic [T_BITS-1:0] thr[C * N];
-    initial begin
-        if (THRESHOLDS_FILE != "") $readmemh(THRESHOLDS_FILE, thr);
-    end
-
-    // ---------------------------------------------------------------- input register
-    logic [1:0] inflight;  // beats in s1 + output FIFO
-    logic s1_valid;
-    logic [IB-1:0] s1_data;
-    logic [FW-1:0] fold, s1_fold;
+    // ---------------------------------------------------------------- input side
+    logic [DW-1:0] inflight;  // beats in the pipeline + output queue
+    logic [FW-1:0] fold;
 
     wire accept = in0_V_TVALID && in0_V_TREADY;
     wire pop = out0_V_TVALID && out0_V_TREADY;
-    assign in0_V_TREADY = inflight < 2'(DEPTH);
+    assign in0_V_TREADY = inflight < DW'(DEPTH);
 
     always_ff @(posedge ap_clk) begin
         if (!ap_rst_n) begin
-            s1_valid <= 1'b0;
             fold <= '0;
             inflight <= '0;
         end else begin
-            s1_valid <= accept;
             if (accept) fold <= fold == FW'(CF - 1) ? '0 : fold + 1'b1;
-            inflight <= inflight + 2'(accept) - 2'(pop);
+            inflight <= inflight + DW'(accept) - DW'(pop);
         end
     end
 
-    always_ff @(posedge ap_clk) begin
-        if (accept) begin
-            s1_data <= in0_V_TDATA[IB-1:0];
-            s1_fold <= fold;
+    // the input lanes as XW-bit two's complement
+    logic [PE*XW-1:0] xin;
+    for (genvar l = 0; l < PE; l++) begin : g_x
+        wire [IN_BITS-1:0] raw = in0_V_TDATA[l * IN_BITS +: IN_BITS];
+        if (IN_SIGNED != 0) begin : g_s
+            assign xin[l * XW +: XW] = XW'(signed'(raw));
+        end else begin : g_u
+            assign xin[l * XW +: XW] = XW'(raw);
         end
     end
-
-    // ---------------------------------------------------------------- compare + count
-    logic [OB-1:0] result;
-
-    always_comb begin
-        for (int p = 0; p < PE; p++) begin
-            logic [IN_BITS-1:0] raw;
-            logic signed [XW-1:0] x, t;
-            logic [CW-1:0] cnt;
-            logic [OUT_BITS-1:0] value;
-            int base;
-            raw = s1_data[p * IN_BITS +: IN_BITS];
-            if (IN_SIGNED != 0) x = {{(XW - IN_BITS){raw[IN_BITS-1]}}, raw};
-            else x = {{(XW - IN_BITS){1'b0}}, raw};
-            base = (int'(s1_fold) * PE + p) * N;
-            cnt = '0;
-            for (int i = 0; i < N; i++) begin
-                t = {{(XW - T_BITS){thr[base + i][T_BITS-1]}}, thr[base + i]};
-                cnt = cnt + CW'(x >= t);
-            end
-            value = OUT_BITS'(cnt) + OUT_BITS'(BIAS);  // modulo 2^OUT_BITS
-            if (OUT_BIPOLAR != 0) result[p * OUT_BITS +: OUT_BITS] = OUT_BITS'(cnt != '0);
-            else result[p * OUT_BITS +: OUT_BITS] = value;
-        end
-    end
-
-    // ---------------------------------------------------------------- output FIFO
-    logic [OB-1:0] mem[DEPTH];
-    logic [1:0] rd, wr, count;
-
-    function automatic logic [1:0] next(input logic [1:0] ptr);
-        return ptr == 2'(DEPTH - 1) ? '0 : ptr + 1'b1;
-    endfunction
-
-    always_ff @(posedge ap_clk) begin
-        if (!ap_rst_n) begin
-            rd <= '0;
-            wr <= '0;
-            count <= '0;
-        end else begin
-            // the credit counter guarantees room whenever s1 holds a beat
-            if (s1_valid) wr <= next(wr);
-            if (pop) rd <= next(rd);
-            count <= count + 2'(s1_valid) - 2'(pop);
-        end
-    end
-
-    always_ff @(posedge ap_clk) begin
-        if (s1_valid) mem[wr] <= result;
-    end
-
-    assign out0_V_TVALID = count != '0;
-    assign out0_V_TDATA = OUT_W'(mem[rd]);
 
     // padding bits of the input beat are unused
     /* verilator lint_off UNUSEDSIGNAL */
     wire unused_ok = &{1'b0, in0_V_TDATA};
     /* verilator lint_on UNUSEDSIGNAL */
 
-    // ---------------------------------------------------------------- AXI4-Lite slave
+    // ---------------------------------------------------------------- count
+    logic c_valid;
+    logic [PE*CW-1:0] c_count;
+
+    if (RUNTIME_WRITE == 0) begin : g_search
+        fx_threshold_search #(
+            .C(C), .PE(PE), .N(N), .T_BITS(T_BITS), .X_BITS(XW), .X_MAX(X_MAX),
+            .THRESHOLDS_FILE(THRESHOLDS_FILE)
+        ) search (
+            .ap_clk, .ap_rst_n, .en(1'b1), .in_valid(accept), .in_fold(fold), .in_x(xin),
+            .out_valid(c_valid), .out_count(c_count)
+        );
+    end
+
+    // ---------------------------------------------------------------- output code + queue
+    logic [OB-1:0] result, queued;
+
+    always_comb begin
+        for (int l = 0; l < PE; l++) begin
+            logic [CW-1:0] cnt;
+            cnt = c_count[l * CW +: CW];
+            if (OUT_BIPOLAR != 0) result[l * OUT_BITS +: OUT_BITS] = OUT_BITS'(cnt != '0);
+            else result[l * OUT_BITS +: OUT_BITS] = OUT_BITS'(cnt) + OUT_BITS'(BIAS);  // mod 2^OUT_BITS
+        end
+    end
+
+    // the credits guarantee room whenever a result arrives
+    /* verilator lint_off UNUSEDSIGNAL */
+    logic queue_ready;
+    /* verilator lint_on UNUSEDSIGNAL */
+
+    fx_fifo #(.WIDTH(OB), .DEPTH(DEPTH), .STYLE("srl")) queue (
+        .ap_clk, .ap_rst_n,
+        .in0_V_TDATA(result), .in0_V_TVALID(c_valid), .in0_V_TREADY(queue_ready),
+        .out0_V_TDATA(queued), .out0_V_TVALID(out0_V_TVALID), .out0_V_TREADY(out0_V_TREADY)
+    );
+    assign out0_V_TDATA = OUT_W'(queued);
+
+    // ---------------------------------------------------------------- writable table + AXI4-Lite slave
     if (RUNTIME_WRITE != 0) begin : g_axilite
         if (T_BITS > 32) begin : g_too_wide
             $fatal(1, "fx_thresholding_axi: RUNTIME_WRITE needs T_BITS <= 32");
@@ -248,39 +248,74 @@ module fx_thresholding_axi #(
             $fatal(1, "fx_thresholding_axi: ADDR_BITS must hold 4*C*N_PAD and be at most 32");
         end
         localparam int NPB = $clog2(N);  // i occupies word-address bits [NPB-1:0]
-        localparam int IW = C * N > 1 ? $clog2(C * N) : 1;
+        localparam int CHW = C > 1 ? $clog2(C) : 1;
+        localparam int SW = N > 1 ? $clog2(N) : 1;
+        localparam int LW = PE > 1 ? $clog2(PE) : 1;
+        localparam int ROW = N * T_BITS;
         localparam logic [1:0] OKAY = 2'b00, SLVERR = 2'b10;
 
-        // (ch, i) of a byte address as a flat index ch·N + i, and whether it is mapped
-        function automatic logic decode(input logic [ADDR_BITS-1:0] addr, output logic [IW-1:0] index);
-            longint word, ch, i;
+        // (ch, i) of a byte address, and whether it is mapped
+        function automatic logic decode(input logic [ADDR_BITS-1:0] addr, output logic [CHW-1:0] ch,
+                                        output logic [SW-1:0] i);
+            longint word, c, s;
             word = longint'(addr) >> 2;
-            ch = word >> NPB;
-            i = word & ((longint'(1) << NPB) - 1);
-            index = IW'(ch * longint'(N) + i);
-            return ch < longint'(C) && i < longint'(N);
+            c = word >> NPB;
+            s = word & ((longint'(1) << NPB) - 1);
+            ch = CHW'(c);
+            i = SW'(s);
+            return c < longint'(C) && s < longint'(N);
         endfunction
 
         function automatic logic [31:0] sext(input logic [T_BITS-1:0] v);
             return 32'(signed'(v));
         endfunction
 
-        // write channel: AW and W holding registers, then the B response
-        logic aw_full, w_full, b_valid;
-        logic [ADDR_BITS-1:0] aw_addr;
-        logic [31:0] w_data;
+        // pairwise adder tree: depth log2(N) adders, not a chain of N
+        function automatic logic [CW-1:0] popcount(input logic [N-1:0] b);
+            logic [CW-1:0] s[N];
+            int n;
+            for (int i = 0; i < N; i++) s[i] = CW'(b[i]);
+            n = N;
+            while (n > 1) begin
+                for (int i = 0; i < n / 2; i++) s[i] = s[2 * i] + s[2 * i + 1];
+                if (n % 2 == 1) s[n / 2] = s[n - 1];
+                n = (n + 1) / 2;
+            end
+            return s[0];
+        endfunction
+
+        // the file's thresholds: a ROM read at constant indices only
+        logic [T_BITS-1:0] thr[C * N];
+        initial begin
+            if (THRESHOLDS_FILE != "") $readmemh(THRESHOLDS_FILE, thr);
+        end
+
+        // channel -> {fold, lane}: a constant table, so no divider when PE is no power of 2
+        logic [FW+LW-1:0] chmap[C];
+        for (genvar ch = 0; ch < C; ch++) begin : g_chmap
+            assign chmap[ch] = {FW'(ch / PE), LW'(ch % PE)};
+        end
+
+        // ------------------------------------------------------------ slave channels
+        logic aw_full, w_full, b_valid, ar_full, r_valid;
+        logic [ADDR_BITS-1:0] aw_addr, ar_addr;
+        logic [31:0] w_data, r_data;
         logic [3:0] w_strb;
-        logic [1:0] b_resp;
+        logic [1:0] b_resp, r_resp;
         wire do_write = aw_full && w_full && !b_valid;
+        wire do_read = ar_full && !r_valid && !do_write;
 
         always_ff @(posedge ap_clk) begin
             if (!ap_rst_n) begin
                 aw_full <= 1'b0;
                 w_full <= 1'b0;
                 b_valid <= 1'b0;
+                ar_full <= 1'b0;
+                r_valid <= 1'b0;
             end else begin
                 if (s_axilite_AWVALID && !aw_full) aw_full <= 1'b1;
                 if (s_axilite_WVALID && !w_full) w_full <= 1'b1;
+                if (s_axilite_ARVALID && !ar_full) ar_full <= 1'b1;
                 if (do_write) begin
                     aw_full <= 1'b0;
                     w_full <= 1'b0;
@@ -288,29 +323,72 @@ module fx_thresholding_axi #(
                 end else if (s_axilite_BREADY) begin
                     b_valid <= 1'b0;
                 end
+                if (do_read) begin
+                    ar_full <= 1'b0;
+                    r_valid <= 1'b1;
+                end else if (s_axilite_RREADY) begin
+                    r_valid <= 1'b0;
+                end
             end
         end
 
-        always_ff @(posedge ap_clk) begin
-            logic [IW-1:0] index;
+        // ------------------------------------------------------------ the access port
+        logic [CHW-1:0] a_ch;
+        logic [SW-1:0] a_slot;
+        logic [FW-1:0] a_fold;
+        logic [LW-1:0] a_lane;
+        logic a_ok;
+        always_comb a_ok = decode(do_write ? aw_addr : ar_addr, a_ch, a_slot);
+        assign {a_fold, a_lane} = chmap[a_ch];
+
+        logic [PE-1:0][ROW-1:0] s_row, a_delta, a_file;  // stream row; the slave's rows
+        wire [ROW-1:0] a_delta_row = a_delta[a_lane], a_file_row = a_file[a_lane];
+        wire [T_BITS-1:0] a_file_t = a_file_row[a_slot * T_BITS +: T_BITS];
+        wire [T_BITS-1:0] a_old = a_delta_row[a_slot * T_BITS +: T_BITS] ^ a_file_t;
+        logic [T_BITS-1:0] a_new;
+
+        always_comb begin
             /* verilator lint_off UNUSEDSIGNAL */
             logic [31:0] merged;  // bits above T_BITS are dropped
             /* verilator lint_on UNUSEDSIGNAL */
+            merged = sext(a_old);
+            for (int b = 0; b < 4; b++)
+                if (w_strb[b]) merged[8 * b +: 8] = w_data[8 * b +: 8];
+            a_new = merged[T_BITS-1:0];
+        end
+
+        for (genvar l = 0; l < PE; l++) begin : g_lane
+            logic [ROW-1:0] delta[CF];  // current XOR file, per fold
+            wire [ROW-1:0] file_row[CF];
+            initial begin
+                for (int fi = 0; fi < CF; fi++) delta[fi] = '0;
+            end
+            for (genvar fi = 0; fi < CF; fi++) begin : g_fold
+                for (genvar i = 0; i < N; i++) begin : g_thr
+                    assign file_row[fi][i * T_BITS +: T_BITS] = thr[(fi * PE + l) * N + i];
+                end
+            end
+            always_ff @(posedge ap_clk) begin
+                if (do_write && a_ok && a_lane == LW'(l))
+                    for (int i = 0; i < N; i++)
+                        if (a_slot == SW'(i)) delta[a_fold][i * T_BITS +: T_BITS] <= a_new ^ a_file_t;
+            end
+            assign s_row[l] = delta[fold] ^ file_row[fold];
+            assign a_delta[l] = delta[a_fold];
+            assign a_file[l] = file_row[a_fold];
+        end
+
+        always_ff @(posedge ap_clk) begin
             if (s_axilite_AWVALID && !aw_full) aw_addr <= s_axilite_AWADDR;
             if (s_axilite_WVALID && !w_full) begin
                 w_data <= s_axilite_WDATA;
                 w_strb <= s_axilite_WSTRB;
             end
-            if (do_write) begin
-                if (decode(aw_addr, index)) begin
-                    merged = sext(thr[index]);
-                    for (int b = 0; b < 4; b++)
-                        if (w_strb[b]) merged[8 * b +: 8] = w_data[8 * b +: 8];
-                    thr[index] <= merged[T_BITS-1:0];
-                    b_resp <= OKAY;
-                end else begin
-                    b_resp <= SLVERR;
-                end
+            if (s_axilite_ARVALID && !ar_full) ar_addr <= s_axilite_ARADDR;
+            if (do_write) b_resp <= a_ok ? OKAY : SLVERR;
+            if (do_read) begin
+                r_data <= a_ok ? sext(a_old) : '0;
+                r_resp <= a_ok ? OKAY : SLVERR;
             end
         end
 
@@ -318,35 +396,33 @@ module fx_thresholding_axi #(
         assign s_axilite_WREADY = !w_full;
         assign s_axilite_BVALID = b_valid;
         assign s_axilite_BRESP = b_resp;
-
-        // read channel: one response register
-        logic r_valid;
-        logic [31:0] r_data;
-        logic [1:0] r_resp;
-
-        always_ff @(posedge ap_clk) begin
-            if (!ap_rst_n) r_valid <= 1'b0;
-            else if (s_axilite_ARVALID && !r_valid) r_valid <= 1'b1;
-            else if (s_axilite_RREADY) r_valid <= 1'b0;
-        end
-
-        always_ff @(posedge ap_clk) begin
-            logic [IW-1:0] index;
-            if (s_axilite_ARVALID && !r_valid) begin
-                if (decode(s_axilite_ARADDR, index)) begin
-                    r_data <= sext(thr[index]);
-                    r_resp <= OKAY;
-                end else begin
-                    r_data <= '0;
-                    r_resp <= SLVERR;
-                end
-            end
-        end
-
-        assign s_axilite_ARREADY = !r_valid;
+        assign s_axilite_ARREADY = !ar_full;
         assign s_axilite_RVALID = r_valid;
         assign s_axilite_RDATA = r_data;
         assign s_axilite_RRESP = r_resp;
+
+        // ------------------------------------------------------------ parallel compare
+        logic [PE-1:0][N-1:0] hits;
+        logic hits_valid;
+
+        always_ff @(posedge ap_clk) begin
+            if (!ap_rst_n) begin
+                hits_valid <= 1'b0;
+                c_valid <= 1'b0;
+            end else begin
+                hits_valid <= accept;
+                c_valid <= hits_valid;
+            end
+        end
+
+        always_ff @(posedge ap_clk) begin
+            for (int l = 0; l < PE; l++) begin
+                for (int i = 0; i < N; i++)
+                    hits[l][i] <= signed'(xin[l * XW +: XW])
+                        >= XW'(signed'(s_row[l][i * T_BITS +: T_BITS]));
+                c_count[l * CW +: CW] <= popcount(hits[l]);
+            end
+        end
     end else begin : g_rom
         assign s_axilite_AWREADY = 1'b0;
         assign s_axilite_WREADY = 1'b0;

@@ -255,7 +255,9 @@ def _thresholding(op: df.ThresholdingOp) -> LayerPlan:
         t, lo, hi = -((-(t + 1)) // 2), 0, 1
     else:
         lo, hi = qt.value_range(x.element_type)
-    t = np.clip(t, lo, hi + 1)
+    # fx_thresholding's binary search needs each channel's thresholds ascending; the count
+    # #{i : x >= T[i]} does not depend on their order
+    t = np.sort(np.clip(t, lo, hi + 1), axis=1)
     t_bits = signed_bits(lo, hi + 1)
     fname = f"{name}_thresholds.dat"
     plan = LayerPlan(name, op.name, "fx_thresholding", ports=_io_ports(op))

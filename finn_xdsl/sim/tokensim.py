@@ -127,7 +127,7 @@ def model_of(op: df.DataflowOperation, fifo_depth: int | None = None) -> tl.Node
             return tl.MVU(name, op.mw // op.value_of("simd"), op.mh // op.value_of("pe"),
                           weight_stream=op.value_of("mem_mode") == "internal_decoupled")
         case df.ThresholdingOp():
-            return tl.Thresholding(name)
+            return tl.Thresholding(name, op.threshold_values().shape[1])
         case df.SWGOp():
             _, ih, iw, c = op.in_type().shape
             (kh, kw), (sh, sw), (dh, dw) = op.window()

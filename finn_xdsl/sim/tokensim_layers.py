@@ -19,7 +19,8 @@ Facts modelled, per module (see the .sv file for each):
                 from ibuf); an issue on the last SIMD fold needs a credit of the 8-entry
                 output FIFO; the result is visible 4 cycles after that issue; with
                 decoupled weights every tile also waits for its fx_memstream word.
-  fx_thresholding  3 credits; a beat accepted in cycle t is valid in cycle t + 2.
+  fx_thresholding  K + 2 credits, K = ceil(log2(N + 1)) binary-search stages; a beat
+                accepted in cycle t is valid in cycle t + K + 1.
   fx_swg        line buffer of M = BUF_MIN + EXTRA beats (SWG.buffer_beats); writes while
                 the patch base leaves room, reads a patch beat once written into a 1-deep
                 output register (loads when empty or being taken); frames back to back.
@@ -176,12 +177,14 @@ class MVU(Node):
 
 
 class Thresholding(Node):
-    """fx_thresholding: 3 credits, two cycles from accept to valid."""
+    """fx_thresholding with N thresholds per channel: K = ceil(log2(N + 1)) search stages,
+    then the output queue; K + 1 cycles from accept to valid, K + 2 credits."""
 
-    DEPTH = 3
-
-    def __init__(self, name: str):
+    def __init__(self, name: str, n: int):
         super().__init__(name)
+        stages = max(1, int(n).bit_length())  # ceil(log2(n + 1))
+        self.latency = stages + 1
+        self.depth = stages + 2  # credits
         self.inflight = 0
         self.count = 0
         self.pending: deque[int] = deque()
@@ -190,13 +193,13 @@ class Thresholding(Node):
         return self.count > 0
 
     def ready(self, k: int) -> bool:
-        return self.inflight < self.DEPTH
+        return self.inflight < self.depth
 
     def tick(self, t: int) -> bool:
         accept, pop = self.ins[0].fire, self.outs[0].fire
         self.inflight += accept - pop
         if accept:
-            self.pending.append(t + 2)
+            self.pending.append(t + self.latency)
         if pop:
             self.count -= 1
         busy = accept or bool(self.pending)

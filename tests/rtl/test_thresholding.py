@@ -12,11 +12,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from finn_xdsl.backends.sv_layers import LIBRARY_DEPS
 from finn_xdsl.resources import rtl_dir
 from finn_xdsl.sim.packing import encode
 from finn_xdsl.sim.rtlsim import lint, simulate
 
 HERE = Path(__file__).parent
+# fx_thresholding.sv and the library files it instantiates (the search core, the queue)
+SOURCES = [rtl_dir() / f"{m}.sv" for m in LIBRARY_DEPS["fx_thresholding"]]
 
 # (C, PE, N, IN_BITS, IN_SIGNED, OUT_BITS, BIAS, OUT_BIPOLAR, RUNTIME_WRITE)
 GRID = [
@@ -83,7 +86,7 @@ def test_thresholding(p, tmp_path):
     top = "fx_thresholding_axi" if runtime_write else "fx_thresholding"
     if runtime_write:
         params["RUNTIME_WRITE"] = 1
-    src = [rtl_dir() / "fx_thresholding.sv"]
+    src = SOURCES
     lint(src, top, params)
     cfg = {k: v for k, v in params.items() if k != "THRESHOLDS_FILE"}
     tests = ["bit_exact_and_full_throughput"] + (["runtime_thresholds"] if runtime_write else [])
@@ -111,11 +114,11 @@ def test_thresholding_lint_modes(top, runtime_write, t_bits):
     params = dict(_LINT_BASE, T_BITS=t_bits)
     if runtime_write is not None:
         params["RUNTIME_WRITE"] = runtime_write
-    lint([rtl_dir() / "fx_thresholding.sv"], top, params)
+    lint(SOURCES, top, params)
 
 
 def test_thresholding_axilite_rejects_wide_thresholds():
     """The AXI-lite words are 32 bits: wider thresholds stop elaboration with a message."""
     with pytest.raises(AssertionError, match="RUNTIME_WRITE needs T_BITS <= 32"):
-        lint([rtl_dir() / "fx_thresholding.sv"], "fx_thresholding_axi",
+        lint(SOURCES, "fx_thresholding_axi",
              dict(_LINT_BASE, T_BITS=33, RUNTIME_WRITE=1))
