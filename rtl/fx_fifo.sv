@@ -1,23 +1,37 @@
 // fx_fifo: AXI-Stream FIFO, first-word fall-through, one beat per cycle in and out.
 //
-// Two storage styles behind one interface, chosen by STYLE:
-//  "srl": a shift register as Xilinx SRL16/SRL32 primitives implement it: every accepted
-//         beat shifts in at position 0 and the oldest beat is read from position
-//         fill-1, a register that counts up on push and down on pop. Each data bit costs
-//         one SRL LUT per 32 entries and there is no write pointer or write-address decode.
-//  "ram": a circular buffer with write and read pointers in LUT RAM (RAM32M/RAM64M); its
-//         asynchronous read keeps first-word fall-through without an extra output stage.
-//  "auto": "srl" for DEPTH <= 32, "ram" above. 32 is the depth of one SRLC32E: up to it a
-//         bit of storage is exactly one LUT whatever the depth, addressed by a 5-bit
-//         count. Deeper, each bit needs a cascade of SRLs plus an output multiplexer
-//         (Yosys synth_xilinx, WIDTH 8: DEPTH 32 -> 8 SRLC32E; DEPTH 33 -> 8 SRLC32E +
-//         8 SRL16E + 8 MUXF7). SRLs cost a LUT per bit per 32 entries, LUT RAM about
-//         half that (RAM64M: 3 bits x 64 entries in 4 LUTs) plus pointers paid once:
-//         near parity just above 32, the RAM clearly ahead from 64 entries on.
+// Storage styles behind one interface, chosen by STYLE:
+//  "srl":  a shift register as Xilinx SRL16/SRL32 primitives implement it: every accepted
+//          beat shifts in at position 0 and the oldest beat is read from position
+//          fill-1, a register that counts up on push and down on pop. Each data bit costs
+//          one SRL LUT per 32 entries and there is no write pointer or write-address decode.
+//  "ram":  a circular buffer with write and read pointers in LUT RAM (RAM32M/RAM64M); its
+//          asynchronous read keeps first-word fall-through without an extra output stage.
+//  "bram": block RAM behind two head registers (see g_bram): the memory's read is
+//          registered, so the two oldest beats wait in registers, one of them the block
+//          RAM's own output latch.
+//  "dist": LUTs only, "srl" for DEPTH <= 32, "ram" above (FINN's ram_style "distributed").
+//  "auto": "srl" for DEPTH <= 32, "bram" from DEPTH 256 when DEPTH * WIDTH >= 8192 bits,
+//          "ram" between.
+// Measured with Yosys synth_xilinx (read_slang), counting a RAM32M/RAM64M as the 4 LUTs it
+// occupies:
+//  - srl: one SRL16E/SRLC32E per bit up to 32 entries plus ~14 LUTs, so WIDTH 32 DEPTH 16
+//    is 32 SRL + 14 LUT; DEPTH 2 is left as registers (WIDTH 32: 37 LUT, 67 FF). LUT RAM
+//    holds 6 bits x 32 per RAM32M and pays two pointers: equal at WIDTH 8 (22 vs 23 LUTs),
+//    ahead by WIDTH/4 from WIDTH 32 on (32: 46 vs 39, 128: 145 vs 106); deeper than 32, SRLs cascade with an output
+//    multiplexer per bit while a RAM64M holds 3 bits x 64.
+//  - ram vs bram: the block-RAM style costs WIDTH + ~27 LUTs and WIDTH + ~25 FFs (head
+//    registers, their multiplexer, pointers) plus the BRAM18s. LUT RAM costs WIDTH·DEPTH/48
+//    LUTs plus pointers and read multiplexers: WIDTH 32 DEPTH 128: 144 + 56 LUT (bram: 59
+//    LUT + 1 BRAM18); DEPTH 256: 176 + 60 (61 + 1); WIDTH 8 DEPTH 1024: 192 + 100 (41 + 1);
+//    WIDTH 128 DEPTH 256: 688 + 156 (159 + 4). From 8192 bits (and 256 entries) each
+//    BRAM18 saves ~170 LUTs or more, about what a 7-series device has per BRAM18.
 // in0_V_TREADY depends only on the registered fill level, never combinationally on
 // out0_V_TREADY, so FIFOs and layers can be stitched in any order without combinational
 // loops. The price is that DEPTH = 1 cannot accept and release in the same cycle: it
-// passes one beat every 2 cycles. DEPTH >= 2 sustains one beat per cycle.
+// passes one beat every 2 cycles. DEPTH >= 2 sustains one beat per cycle. Every style has
+// the same cycle behaviour: TREADY iff fill < DEPTH, TVALID iff fill > 0, a beat accepted
+// at an edge is valid right after it.
 module fx_fifo #(
     parameter int WIDTH = 8,
     parameter int DEPTH = 2,
@@ -34,14 +48,19 @@ module fx_fifo #(
     input  logic             out0_V_TREADY
 );
     localparam int AW = DEPTH > 1 ? $clog2(DEPTH) : 1;
-    localparam logic [31:0] AUTO = "auto", SRL_STYLE = "srl", RAM_STYLE = "ram";
-    localparam bit SRL = STYLE == SRL_STYLE || (STYLE == AUTO && DEPTH <= 32);
+    localparam logic [31:0] AUTO = "auto", DIST = "dist", SRL_STYLE = "srl", RAM_STYLE = "ram",
+        BRAM_STYLE = "bram";
+    localparam bit BRAM = STYLE == BRAM_STYLE
+        || (STYLE == AUTO && DEPTH >= 256 && DEPTH * WIDTH >= 8192);
+    localparam bit SRL = STYLE == SRL_STYLE || ((STYLE == AUTO || STYLE == DIST) && !BRAM
+        && DEPTH <= 32);
 
     if (DEPTH < 1) begin : g_bad_depth
         $error("fx_fifo: DEPTH must be >= 1");
     end
-    if (STYLE != AUTO && STYLE != SRL_STYLE && STYLE != RAM_STYLE) begin : g_bad_style
-        $error("fx_fifo: STYLE must be \"auto\", \"srl\" or \"ram\"");
+    if (STYLE != AUTO && STYLE != DIST && STYLE != SRL_STYLE && STYLE != RAM_STYLE
+        && STYLE != BRAM_STYLE) begin : g_bad_style
+        $error("fx_fifo: STYLE must be \"auto\", \"dist\", \"srl\", \"ram\" or \"bram\"");
     end
 
     logic [AW:0] count;
@@ -57,7 +76,64 @@ module fx_fifo #(
         else count <= count + (AW + 1)'(push) - (AW + 1)'(pop);
     end
 
-    if (SRL) begin : g_srl
+    if (BRAM) begin : g_bram
+        // The beats in order: two head registers, then the memory. x is loaded straight
+        // from the input, l is the block RAM's registered read (its output latch, loaded
+        // only from the memory). A beat bypasses the memory into x when the memory holds
+        // nothing and x is free (or being popped); otherwise it is written to the memory.
+        // The memory's oldest beat is read into l whenever l is free or being popped.
+        // Invariant: while the memory holds a beat, a head register is full, and l is
+        // refilled in the cycle it is popped; so the head is in a register whenever the
+        // FIFO is not empty, one edge after it arrived: the "valid iff fill > 0" timing of
+        // the other styles (fill counter, TREADY and TVALID above). The memory holds at
+        // most DEPTH - 1 beats: 2^AW entries with free-running pointers (wp == rp: empty).
+        // hx says which register holds the head: one 2:1 multiplexer per output bit.
+        // The memory is never read at the address written in the same cycle (wp != rp when
+        // reading): no_rw_check tells Yosys so, which spares a read-during-write bypass.
+        (* ram_style = "block", no_rw_check *) logic [WIDTH-1:0] mem[2 ** AW];
+        logic [AW-1:0] wp, rp;
+        logic [WIDTH-1:0] x, l;
+        logic xv, lv, hx;
+
+        wire popx = pop && hx, popl = pop && !hx;
+        wire mem_empty = wp == rp;
+        wire bypass = push && mem_empty && (!xv || popx);
+        wire write = push && !bypass;
+        wire read = !mem_empty && (!lv || popl);
+        wire xv_next = bypass || (xv && !popx);
+        wire lv_next = read || (lv && !popl);
+
+        always_ff @(posedge ap_clk) begin
+            if (!ap_rst_n) begin
+                wp <= '0;
+                rp <= '0;
+                xv <= 1'b0;
+                lv <= 1'b0;
+                hx <= 1'b0;
+            end else begin
+                if (write) wp <= wp + 1'b1;
+                if (read) rp <= rp + 1'b1;
+                xv <= xv_next;
+                lv <= lv_next;
+                // both full: a bypass lands behind l, a read behind x; else unchanged
+                if (!(xv_next && lv_next)) hx <= xv_next;
+                else if (bypass) hx <= 1'b0;
+                else if (read) hx <= 1'b1;
+            end
+        end
+
+        always_ff @(posedge ap_clk) begin
+            if (write) mem[wp] <= in0_V_TDATA;
+        end
+        always_ff @(posedge ap_clk) begin
+            if (read) l <= mem[rp];
+        end
+        always_ff @(posedge ap_clk) begin
+            if (bypass) x <= in0_V_TDATA;
+        end
+
+        assign out0_V_TDATA = hx ? x : l;
+    end else if (SRL) begin : g_srl
         // Position of the oldest beat, count - 1 kept in its own register so the SRL
         // address comes straight from flip-flops. All ones while empty (TDATA unused).
         logic [AW-1:0] rd;
@@ -68,16 +144,20 @@ module fx_fifo #(
         end
 
         // One shift register per data bit, read at a variable tap: the pattern synthesis
-        // maps to SRL16E/SRLC32E. No reset on the data: SRLs have none.
+        // maps to SRL16E/SRLC32E. No reset on the data: SRLs have none. The tap is an
+        // indexed part-select: Yosys's read_slang turns a plain bit-select into a $bmux,
+        // which its SRL inference does not recognise (registers and LUTs instead).
         for (genvar b = 0; b < WIDTH; b++) begin : g_bit
             logic [DEPTH-1:0] chain;
             always_ff @(posedge ap_clk) begin
                 if (push) chain <= DEPTH'({chain, in0_V_TDATA[b]});
             end
-            assign out0_V_TDATA[b] = chain[rd];
+            assign out0_V_TDATA[b] = chain[rd+:1];
         end
     end else begin : g_ram
-        logic [WIDTH-1:0] mem[DEPTH];
+        // the attribute keeps Yosys from turning the registered read address into a block
+        // RAM read port (it does from DEPTH 128 on) when LUT RAM was asked for
+        (* ram_style = "distributed" *) logic [WIDTH-1:0] mem[DEPTH];
         logic [AW-1:0] rd, wr;
 
         assign out0_V_TDATA = mem[rd];

@@ -1,7 +1,9 @@
 """fx_fifo: lint over the whole style × depth × width grid (cheap), and cocotb + Verilator
 simulation (one build per case, ~10 s each) over a diagonal of it that still gives every
-style each depth (1, 2, 3, 17, 32, 33, 256) and every width (1, 8, 13, 64); the "auto"
-cases check that the style chosen is srl up to 32 and ram above (fifo_cocotb.py)."""
+style each depth (1, 2, 3, 17, 32, 33, 256) and every width (1, 8, 13, 64); the "auto" and
+"dist" cases check the style chosen (srl up to 32, ram above, bram from 256 entries and
+8192 bits for "auto"; fifo_cocotb.py), and every case checks TREADY/TVALID cycle by cycle
+against the count model."""
 
 from __future__ import annotations
 
@@ -34,6 +36,14 @@ SIM_CASES = [
     ("ram", "ram", 32, 64),
     ("auto", "ram", 33, 8),
     (None, "ram", 256, 13),
+    ("bram", "bram", 1, 8),
+    ("bram", "bram", 2, 13),
+    ("bram", "bram", 3, 1),
+    ("bram", "bram", 17, 64),
+    ("bram", "bram", 33, 8),
+    (None, "bram", 256, 32),
+    ("dist", "srl", 32, 8),
+    ("dist", "ram", 256, 64),
 ]
 
 
@@ -44,13 +54,13 @@ def params(style: str | None, depth: int, width: int) -> dict[str, object]:
     return p
 
 
-@pytest.mark.parametrize("style", ["srl", "ram", "auto", None])
+@pytest.mark.parametrize("style", ["srl", "ram", "bram", "dist", "auto", None])
 def test_fifo_lint_grid(style):
     for depth, width in itertools.product(DEPTHS, WIDTHS):
         lint(SRC, "fx_fifo", params(style, depth, width))
 
 
-@pytest.mark.parametrize("bad", [{"STYLE": '"bram"'}, {"DEPTH": 0}])
+@pytest.mark.parametrize("bad", [{"STYLE": '"lut"'}, {"DEPTH": 0}])
 def test_fifo_rejects_bad_parameters(bad):
     with pytest.raises(AssertionError, match="STYLE must be|DEPTH must be"):
         lint(SRC, "fx_fifo", {"WIDTH": 8, "DEPTH": 4, **bad})
