@@ -5,31 +5,42 @@
 // bits (pe·SIMD+s)·W_BITS holding W[sf·SIMD+s][nf·PE+pe]. y: MH elements per vector as
 // NF = MH/PE beats of PE lanes.
 //
-// WEIGHT_STREAM = 0: the words sit in an embedded ROM ($readmemh of WEIGHTS_FILE, registered
-// read) and in1_V is unused. WEIGHT_STREAM = 1 (FINN's "internal_decoupled"): no ROM; the
-// words arrive on the AXI-Stream slave in1_V (TDATA = one word, padded to a multiple of 8
-// bits) in the same order, t = 0..WMEM-1 for every vector, e.g. from fx_memstream. A tile
-// issues only when its input beat (or buffered vector) and its weight word are both there:
-// the two TREADYs depend on each other's TVALID (a join, allowed by AXI-Stream as TVALID
-// never waits for TREADY) and on registered state, never on out0_V_TREADY.
+// WEIGHT_STREAM = 1 (FINN's "internal_decoupled"): the words arrive on the AXI-Stream slave
+// in1_V (TDATA = one word, padded to a multiple of 8 bits), t = 0..WMEM-1 for every vector,
+// e.g. from fx_memstream. WEIGHT_STREAM = 0: the words sit in an fx_memstream inside this
+// module ($readmemh of WEIGHTS_FILE, registered read, so block RAM or LUT-ROM) whose
+// stream is consumed exactly like in1_V; in1_V is then unused (TREADY low). A tile issues
+// only when its input beat (or buffered vector) and its weight word are both there: the two
+// TREADYs depend on each other's TVALID (a join, allowed by AXI-Stream as TVALID never
+// waits for TREADY) and on registered state, never on out0_V_TREADY.
 //
 // One PE×SIMD tile per cycle: fold nf = 0 consumes the SF input beats straight from the
-// stream and stores them in a vector buffer; folds nf = 1..NF-1 replay the buffer (the input
-// is read once per vector, as FINN's MVAU). A vector takes NF·SF cycles.
+// stream and, when NF > 1, stores them in a vector buffer that folds nf = 1..NF-1 replay
+// (the input is read once per vector, as FINN's MVAU). A vector takes NF·SF cycles.
 //
-// XNOR = 1: bipolar input and weights coded 0/1, the accumulator is the popcount
-// #(x_j == w_j). Otherwise products of (un)signed IN_BITS × W_BITS values, ACC_BITS two's
-// complement accumulators (sized by the caller so they do not overflow).
+// Products, by the cheapest structure for the operand widths (see the engines' headers):
+//   XNOR = 1: bipolar input and weights coded 0/1, the accumulator is the popcount
+//     #(x_j == w_j)                                                   -> fx_mvu_lut
+//   W_BIPOLAR = 1 (1-bit weight codes 0/1 meaning -1/+1), or a 1-2 bit operand: the product
+//     is a conditional negate / AND of the other operand, summed by pipelined LUT adder
+//     trees, no DSP                                                   -> fx_mvu_lut
+//   both operands >= 3 bits: DSP48E1 chains with several products per DSP (4 for 4-bit
+//     operands, 2 for 8-bit, lanes recovered exactly in fabric)      -> fx_mvu_dsp
+// Products of (un)signed IN_BITS × W_BITS values in ACC_BITS two's complement accumulators
+// (sized by the caller so they do not overflow).
 // USE_THRESHOLDS = 1: c = #{i < N : acc >= T[ch][i]} (T two's complement, T_BITS, from
 // THRESHOLDS_FILE, MH·N lines, channel-major), output c + BIAS in OUT_BITS, or c as the
-// bipolar 0/1 code when OUT_BIPOLAR = 1 (2c-1 with N = 1). USE_THRESHOLDS = 0: output the
-// raw ACC_BITS accumulators.
+// bipolar 0/1 code when OUT_BIPOLAR = 1 (2c-1 with N = 1). Each PE lane has its own table
+// indexed by the neuron fold only (channel nf·PE + pe), read into a register as a fold's
+// result arrives. USE_THRESHOLDS = 0: output the raw ACC_BITS accumulators.
 //
-// Pipeline: issue (input select + weight ROM read or streamed word) -> PE dot products ->
-// accumulate -> activation into a small output FIFO. Back-pressure uses credits: a tile that
-// completes an output is only issued when the FIFO has a slot not yet reserved by outputs in
-// flight, so in0_V_TREADY and in1_V_TREADY depend only on registered state (and the other
-// input's TVALID), never combinationally on out0_V_TREADY.
+// Timing: an output's TVALID rises exactly LATENCY = 24 cycles after the issue of its last
+// tile, whatever the configuration (the engines' own latencies, at most LATENCY - 2 with
+// the activation, are padded by delaying only the FIFO's visible count), so the token model
+// (tokensim_layers.MVU) needs no per-configuration latency. Back-pressure uses credits: a
+// tile that completes an output is only issued when the 32-entry output FIFO has a slot
+// not yet reserved by outputs in flight, so in0_V_TREADY and in1_V_TREADY depend only on
+// registered state (and the other input's TVALID), never combinationally on out0_V_TREADY.
 module fx_mvu #(
     parameter int MW = 8,
     parameter int MH = 8,
@@ -50,6 +61,7 @@ module fx_mvu #(
     parameter WEIGHTS_FILE = "",
     parameter THRESHOLDS_FILE = "",
     parameter int WEIGHT_STREAM = 0,
+    parameter int W_BIPOLAR = 0,
     // derived (do not override)
     parameter int IN_W = SIMD * IN_BITS,
     parameter int IN_WP = (IN_W + 7) / 8 * 8,
@@ -82,35 +94,57 @@ module fx_mvu #(
     localparam int WW = PE * SIMD * W_BITS;
     localparam int SFW = SF > 1 ? $clog2(SF) : 1;
     localparam int NFW = NF > 1 ? $clog2(NF) : 1;
-    localparam int WAW = WMEM > 1 ? $clog2(WMEM) : 1;
-    localparam int PW = IN_BITS + W_BITS + 2;  // signed product width
-    localparam int FDEPTH = 8;                 // output FIFO (>= pipeline latency + 2)
-    localparam int FAW = $clog2(FDEPTH);
+    localparam int LATENCY = 24;  // issue of a fold's last tile -> its output's TVALID
+    localparam int FDEPTH = 32;   // output FIFO (>= LATENCY + 2 for one output per cycle)
+    localparam int FAW = 5;
+    localparam bit LUT_PRODUCTS = XNOR != 0 || W_BIPOLAR != 0 || W_BITS <= 2 || IN_BITS <= 2;
+    // thresholds: compare (2 cycles) + count tree + bias (1 cycle)
+    localparam int CNT_LAT = USE_THRESHOLDS == 0 || N == 1 ? 0 : ($clog2(N) + 1) / 2;
+    localparam int ACT_LAT = USE_THRESHOLDS != 0 ? 3 + CNT_LAT : 0;
+    localparam int ENGINE_BUDGET = LATENCY - 2 - ACT_LAT;  // x1 -> engine ov, at most
 
     initial begin
         if (MW % SIMD != 0 || MH % PE != 0) $error("fx_mvu: MW %% SIMD and MH %% PE must be 0");
         if (XNOR != 0 && (IN_BITS != 1 || W_BITS != 1)) $error("fx_mvu: XNOR needs 1-bit input and weights");
+        if (W_BIPOLAR != 0 && W_BITS != 1) $error("fx_mvu: W_BIPOLAR needs 1-bit weight codes");
     end
 
-    // ------------------------------------------------------------------ stage 0: issue
+    wire rst = !ap_rst_n;
+
+    // ------------------------------------------------------------------ weight source
+    logic [WW-1:0] wdata;
+    logic wvalid, wready;
+    if (WEIGHT_STREAM != 0) begin : g_wstream
+        assign wdata = in1_V_TDATA[WW-1:0];
+        assign wvalid = in1_V_TVALID;
+        assign in1_V_TREADY = wready;
+    end else begin : g_wrom
+        /* verilator lint_off UNUSEDSIGNAL */
+        logic [W_WP-1:0] md;
+        /* verilator lint_on UNUSEDSIGNAL */
+        fx_memstream #(.DEPTH(WMEM), .WIDTH(WW), .INIT_FILE(WEIGHTS_FILE)) u_wmem (
+            .ap_clk, .ap_rst_n, .out0_V_TDATA(md), .out0_V_TVALID(wvalid), .out0_V_TREADY(wready)
+        );
+        assign wdata = md[WW-1:0];
+        assign in1_V_TREADY = 1'b0;
+    end
+
+    // ------------------------------------------------------------------ issue
     logic [SFW-1:0] sf;
     logic [NFW-1:0] nf;
     logic [FAW:0] reserved;  // FIFO entries + outputs in flight
-    logic [IN_W-1:0] ibuf[SF];
 
     wire last_sf = sf == SFW'(SF - 1);
     wire can_issue = !last_sf || reserved < (FAW + 1)'(FDEPTH);
     wire replay = nf != '0;
-    wire wvalid = WEIGHT_STREAM == 0 || in1_V_TVALID;
     wire xvalid = replay || in0_V_TVALID;
     assign in0_V_TREADY = !replay && can_issue && wvalid;
-    assign in1_V_TREADY = WEIGHT_STREAM != 0 && can_issue && xvalid;
+    assign wready = can_issue && xvalid;
     wire issue = can_issue && xvalid && wvalid;
-
     wire pop = out0_V_TVALID && out0_V_TREADY;
 
     always_ff @(posedge ap_clk) begin
-        if (!ap_rst_n) begin
+        if (rst) begin
             sf <= '0;
             nf <= '0;
             reserved <= '0;
@@ -123,147 +157,79 @@ module fx_mvu #(
         end
     end
 
-    // stage 1 registers: input tile, weight word, tile flags
+    // the issued tile: input beat (or its replay) and weight word
     logic [IN_W-1:0] x1;
     logic [WW-1:0] w1;
-    logic v1, first1, last1;
-    logic [NFW-1:0] nf1;
-
-    always_ff @(posedge ap_clk) begin
-        if (issue && !replay) ibuf[sf] <= in0_V_TDATA[IN_W-1:0];
-        x1 <= replay ? ibuf[sf] : in0_V_TDATA[IN_W-1:0];
-        first1 <= sf == '0;
-        last1 <= last_sf;
-        nf1 <= nf;
-    end
-
-    // weight word of the issued tile: ROM read at the tile's address, or the streamed word
-    generate
-        if (WEIGHT_STREAM != 0) begin : g_wstream
-            always_ff @(posedge ap_clk) w1 <= in1_V_TDATA[WW-1:0];
-        end else begin : g_wrom
-            logic [WW-1:0] wmem[WMEM];
-            initial begin
-                if (WEIGHTS_FILE != "") $readmemh(WEIGHTS_FILE, wmem);
-            end
-            logic [WAW-1:0] waddr;
-            always_ff @(posedge ap_clk) begin
-                if (!ap_rst_n) waddr <= '0;
-                else if (issue) waddr <= waddr == WAW'(WMEM - 1) ? '0 : waddr + 1'b1;
-            end
-            always_ff @(posedge ap_clk) w1 <= wmem[waddr];
+    logic v1, last1;
+    if (NF > 1) begin : g_ibuf
+        logic [IN_W-1:0] ibuf[SF];
+        always_ff @(posedge ap_clk) begin
+            if (issue && !replay) ibuf[sf] <= in0_V_TDATA[IN_W-1:0];
+            x1 <= replay ? ibuf[sf] : in0_V_TDATA[IN_W-1:0];
         end
-    endgenerate
-
-    // ------------------------------------------------------------------ stage 1: dot products
-    function automatic logic [ACC_BITS-1:0] term(input logic [IN_BITS-1:0] x, input logic [W_BITS-1:0] w);
-        logic signed [IN_BITS:0] xs;
-        logic signed [W_BITS:0] ws;
-        logic eq;
-        eq = x[0] ~^ w[0];
-        if (XNOR != 0) return ACC_BITS'(eq);
-        xs = IN_SIGNED != 0 ? $signed({x[IN_BITS-1], x}) : $signed({1'b0, x});
-        ws = W_SIGNED != 0 ? $signed({w[W_BITS-1], w}) : $signed({1'b0, w});
-        // the exact PW-bit product, reduced modulo 2^ACC_BITS (the caller sizes ACC_BITS
-        // for the sum) in the expression: a PW-bit variable would leave its top bits unused
-        // whenever ACC_BITS < PW
-        return ACC_BITS'(PW'(xs) * PW'(ws));
-    endfunction
-
-    logic [ACC_BITS-1:0] dot[PE];
-    always_comb begin
-        for (int pe = 0; pe < PE; pe++) begin
-            dot[pe] = '0;
-            for (int s = 0; s < SIMD; s++) begin
-                dot[pe] = dot[pe] + term(x1[s*IN_BITS +: IN_BITS], w1[(pe*SIMD+s)*W_BITS +: W_BITS]);
-            end
-        end
+    end else begin : g_direct
+        always_ff @(posedge ap_clk) x1 <= in0_V_TDATA[IN_W-1:0];
     end
-
-    logic [ACC_BITS-1:0] dot2[PE];
-    logic v2, first2, last2;
-    logic [NFW-1:0] nf2;
     always_ff @(posedge ap_clk) begin
-        dot2 <= dot;
-        first2 <= first1;
-        last2 <= last1;
-        nf2 <= nf1;
-    end
-
-    // ------------------------------------------------------------------ stage 2: accumulate
-    logic [ACC_BITS-1:0] acc[PE];
-    logic v3;
-    logic [NFW-1:0] nf3;
-    always_ff @(posedge ap_clk) begin
-        if (v2) begin
-            for (int pe = 0; pe < PE; pe++) acc[pe] <= first2 ? dot2[pe] : acc[pe] + dot2[pe];
-        end
-        nf3 <= nf2;
-    end
-
-    always_ff @(posedge ap_clk) begin
-        if (!ap_rst_n) begin
+        w1 <= wdata;
+        if (rst) begin
             v1 <= 1'b0;
-            v2 <= 1'b0;
-            v3 <= 1'b0;
+            last1 <= 1'b0;
         end else begin
             v1 <= issue;
-            v2 <= v1;
-            v3 <= v2 && last2;
+            last1 <= last_sf;
         end
     end
 
-    // ------------------------------------------------------------------ stage 3: activation
-    logic [OUT_W-1:0] result;
-    generate
-        if (USE_THRESHOLDS != 0) begin : g_thr
-            localparam int CW = (ACC_BITS > T_BITS ? ACC_BITS : T_BITS) + 1;
-            localparam int CNTW = $clog2(N + 1);
-            logic [T_BITS-1:0] tmem[MH * N];
-            initial begin
-                if (THRESHOLDS_FILE != "") $readmemh(THRESHOLDS_FILE, tmem);
-            end
-            always_comb begin
-                for (int pe = 0; pe < PE; pe++) begin
-                    logic [CNTW-1:0] c;
-                    logic signed [CW-1:0] a, t;
-                    c = '0;
-                    a = CW'($signed(acc[pe]));
-                    for (int i = 0; i < N; i++) begin
-                        t = CW'($signed(tmem[(int'(nf3) * PE + pe) * N + i]));
-                        c = c + CNTW'(a >= t);
-                    end
-                    if (OUT_BIPOLAR != 0) result[pe*OUT_BITS +: OUT_BITS] = OUT_BITS'(c);
-                    else result[pe*OUT_BITS +: OUT_BITS] = OUT_BITS'(int'(c) + BIAS);
-                end
-            end
-        end else begin : g_raw
-            always_comb begin
-                for (int pe = 0; pe < PE; pe++) result[pe*ACC_BITS +: ACC_BITS] = acc[pe];
-            end
-            /* verilator lint_off UNUSEDSIGNAL */
-            wire unused_nf3 = ^nf3;
-            /* verilator lint_on UNUSEDSIGNAL */
-        end
-    endgenerate
+    // ------------------------------------------------------------------ dot products
+    logic ov;
+    logic [PE*ACC_BITS-1:0] acc;
+    if (LUT_PRODUCTS) begin : g_lut
+        fx_mvu_lut #(
+            .PE(PE), .SIMD(SIMD), .IN_BITS(IN_BITS), .IN_SIGNED(IN_SIGNED), .W_BITS(W_BITS),
+            .W_SIGNED(W_SIGNED), .W_BIPOLAR(W_BIPOLAR), .XNOR(XNOR), .ACC_BITS(ACC_BITS),
+            .BUDGET(ENGINE_BUDGET)
+        ) u_dot (.clk(ap_clk), .rst, .v(v1), .last(last1), .x(x1), .w(w1), .ov, .acc);
+    end else begin : g_dsp
+        fx_mvu_dsp #(
+            .PE(PE), .SIMD(SIMD), .IN_BITS(IN_BITS), .IN_SIGNED(IN_SIGNED), .W_BITS(W_BITS),
+            .W_SIGNED(W_SIGNED), .ACC_BITS(ACC_BITS), .SF(SF), .BUDGET(ENGINE_BUDGET)
+        ) u_dot (.clk(ap_clk), .rst, .v(v1), .last(last1), .x(x1), .w(w1), .ov, .acc);
+    end
+
+    // ------------------------------------------------------------------ activation
+    logic [OUT_W-1:0] fd;  // FIFO write data and strobe
+    logic fw;
+    if (USE_THRESHOLDS != 0) begin : g_thr
+        fx_mvu_act #(
+            .PE(PE), .NF(NF), .ACC_BITS(ACC_BITS), .N(N), .T_BITS(T_BITS), .OUT_BITS(OUT_BITS),
+            .BIAS(BIAS), .OUT_BIPOLAR(OUT_BIPOLAR), .THRESHOLDS_FILE(THRESHOLDS_FILE)
+        ) u_act (.clk(ap_clk), .rst, .v(ov), .acc, .ov(fw), .y(fd));
+    end else begin : g_raw
+        assign fw = ov;
+        assign fd = acc;
+    end
 
     // ------------------------------------------------------------------ output FIFO
+    // written when a result is ready, visible LATENCY cycles after its last tile's issue
+    logic vis;
+    fx_mvu_delay #(.W(1), .D(LATENCY - 1)) u_vis (.clk(ap_clk), .rst, .i(issue && last_sf), .o(vis));
     logic [OUT_W-1:0] fmem[FDEPTH];
     logic [FAW-1:0] frd, fwr;
     logic [FAW:0] fcount;
     always_ff @(posedge ap_clk) begin
-        if (!ap_rst_n) begin
+        if (rst) begin
             frd <= '0;
             fwr <= '0;
             fcount <= '0;
         end else begin
-            if (v3) fwr <= fwr + 1'b1;
+            if (fw) fwr <= fwr + 1'b1;
             if (pop) frd <= frd + 1'b1;
-            fcount <= fcount + (FAW + 1)'(v3) - (FAW + 1)'(pop);
+            fcount <= fcount + (FAW + 1)'(vis) - (FAW + 1)'(pop);
         end
     end
     always_ff @(posedge ap_clk) begin
-        if (v3) fmem[fwr] <= result;
+        if (fw) fmem[fwr] <= fd;
     end
     assign out0_V_TVALID = fcount != 0;
     assign out0_V_TDATA = OUT_WP'(fmem[frd]);

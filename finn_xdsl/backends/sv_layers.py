@@ -26,7 +26,7 @@ from finn_xdsl.sim.packing import encode, pack_beats
 
 # library modules each top module needs (itself first)
 LIBRARY_DEPS = {
-    "fx_mvu": ("fx_mvu",),
+    "fx_mvu": ("fx_mvu", "fx_mvu_dsp", "fx_mvu_lut", "fx_mvu_act", "fx_mvu_addtree", "fx_mvu_delay", "fx_memstream"),
     "fx_memstream": ("fx_memstream",),
     "fx_thresholding": ("fx_thresholding", "fx_threshold_search", "fx_fifo"),
     "fx_swg": ("fx_swg",),
@@ -105,7 +105,8 @@ class LayerPlan:
     @property
     def library(self) -> tuple[str, ...]:
         deps = LIBRARY_DEPS.get(self.module, ())
-        return deps + LIBRARY_DEPS["fx_memstream"] if self.memstream is not None else deps
+        deps = deps + LIBRARY_DEPS["fx_memstream"] if self.memstream is not None else deps
+        return tuple(dict.fromkeys(deps))  # fx_mvu brings its own fx_memstream
 
 
 # ----------------------------------------------------------------------------- helpers

@@ -3,7 +3,9 @@
 The grid covers every fold PE ∈ {1, 2, MH} × SIMD ∈ {1, 2, MW}, odd shapes (MW or MH odd,
 where only 1 and full folds exist), input and weight bits 1/2/4/8 both signed and unsigned,
 bipolar×bipolar XNOR-popcount, bipolar inputs × integer weights (the ±1 codes as 2-bit
-signed values, which is what the -t sv wrapper feeds fx_mvu), multi-threshold outputs with
+signed values, which is what the -t sv wrapper feeds fx_mvu), integer inputs × bipolar
+weights (1-bit codes with W_BIPOLAR), the DSP lane packings (4 lanes with canaries, 2 with
+a canary bit, 3 lanes, segmented chains), multi-threshold outputs with
 N = 1, 3, 5, 7, 15 levels, negative bias and bipolar outputs, raw accumulator outputs, and
 both weight sources: the embedded ROM (WEIGHT_STREAM = 0) and the decoupled weight stream
 on in1_V (WEIGHT_STREAM = 1).
@@ -24,6 +26,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from finn_xdsl.backends.sv_layers import LIBRARY_DEPS
 from finn_xdsl.resources import rtl_dir
 from finn_xdsl.sim.packing import encode, pack_beats
 from finn_xdsl.sim.rtlsim import lint, simulate
@@ -54,6 +57,14 @@ CASES = {
     "p1sf_u8xs8_raw_odd": (15, 9, 1, 15, "u8", "s8", "raw", 0, 3),
     "pfs1_s8xu4_thr5_odd_ws": (15, 9, 9, 1, "s8", "u4", (5, 3, 0, False), 1, 3),
     "pfsf_u1xs2_raw_odd_ws": (9, 7, 7, 9, "u1", "s2", "raw", 1, 5),
+    # integer inputs x bipolar weights (W_BIPOLAR: 1-bit codes, products in LUTs), as CNV's
+    # first layer
+    "pfs3_u8xbip_thr1": (9, 8, 8, 3, "u8", "bip", (1, 1, 0, True), 0, 3),
+    "p2s3_s4xbip_raw_ws": (6, 4, 2, 3, "s4", "bip", "raw", 1, 3),
+    # DSP packing: 4 lanes with canaries, 2 lanes with a canary bit, 3 lanes
+    "p4s8_u4xs4_raw_ws": (16, 8, 4, 8, "u4", "s4", "raw", 1, 3),
+    "p2s8_s8xs8_thr3": (16, 4, 2, 8, "s8", "s8", (3, 2, 0, False), 0, 3),
+    "p3s4_u3xu3_raw": (8, 6, 3, 4, "u3", "u3", "raw", 0, 3),
 }
 
 
@@ -92,6 +103,7 @@ def case_params(name: str) -> tuple[dict[str, object], dict[str, np.ndarray]]:
     xnor = idt == wdt == "bip"
     # bipolar inputs with integer weights: the ±1 codes as 2-bit two's complement
     ib, isg = (1, False) if xnor else (2, True) if idt == "bip" else (int(idt[1:]), idt[0] == "s")
+    # bipolar weights: 1-bit codes, as XNOR operands or (W_BIPOLAR) as ±1 factors
     wb, wsg = (1, False) if wdt == "bip" else (int(wdt[1:]), wdt[0] == "s")
     phases_w = PHASES if stream else 1
     w = _draw(rng, wdt, (phases_w, mw, mh))
@@ -107,7 +119,7 @@ def case_params(name: str) -> tuple[dict[str, object], dict[str, np.ndarray]]:
     params: dict[str, object] = {
         "MW": mw, "MH": mh, "PE": pe, "SIMD": simd, "IN_BITS": ib, "IN_SIGNED": int(isg),
         "W_BITS": wb, "W_SIGNED": int(wsg), "XNOR": int(xnor), "ACC_BITS": acc_bits,
-        "WEIGHT_STREAM": stream,
+        "WEIGHT_STREAM": stream, "W_BIPOLAR": int(wdt == "bip" and not xnor),
     }
     thr = np.zeros((mh, 0), dtype=np.int64)
     if act == "raw":
@@ -143,7 +155,7 @@ def test_mvu(name, tmp_path):
         params["THRESHOLDS_FILE"] = f'"{tfile}"'
     npz = tmp_path / "case.npz"
     np.savez(npz, **arrays)
-    src = [rtl_dir() / "fx_mvu.sv"]
+    src = [rtl_dir() / f"{m}.sv" for m in LIBRARY_DEPS["fx_mvu"]]
     lint(src, "fx_mvu", params)
     simulate(src, "fx_mvu", "mvu_cocotb", HERE, tmp_path / "build", params,
              extra_env={"NPZ": npz, "SEED": zlib.crc32(name.encode()) & 0xFFFF})
