@@ -136,7 +136,8 @@ def print_wrapper(plan: LayerPlan) -> str:
         out.append(f"    // weights: fx_memstream streams {ms.file_param} cyclically into in1_V")
         out.append(f"    logic {_range(padded(ms.width))} wstream_TDATA;")
         out.append("    logic wstream_TVALID, wstream_TREADY;")
-        out.append(f"    fx_memstream #(.DEPTH({ms.depth}), .WIDTH({ms.width}), .INIT_FILE({ms.file_param})) wstream (")
+        out.append(f"    fx_memstream #(.DEPTH({ms.depth}), .WIDTH({ms.width}), .INIT_FILE({ms.file_param}), "
+                   f".RAM_STYLE({_value(ms.ram_style)})) wstream (")
         out.append("        .ap_clk(ap_clk), .ap_rst_n(ap_rst_n), .out0_V_TDATA(wstream_TDATA),")
         out.append("        .out0_V_TVALID(wstream_TVALID), .out0_V_TREADY(wstream_TREADY)")
         out.append("    );")

@@ -72,11 +72,13 @@ class MemStream:
     """Wrapper glue: an fx_memstream streaming the $readmemh file named by the wrapper
     parameter `file_param` (DEPTH words of WIDTH bits, cyclically) into the library
     module's in1_V, so the layer's weights live in their own memory (FINN's
-    "internal_decoupled") while the wrapper's ports stay in0_V/out0_V."""
+    "internal_decoupled") while the wrapper's ports stay in0_V/out0_V. `ram_style` is the
+    layer's (FINN's values; fx_memstream's RAM_STYLE takes them as they are)."""
 
     depth: int
     width: int
     file_param: str
+    ram_style: str = "auto"
 
 
 @dataclass
@@ -223,7 +225,7 @@ def _mvau(op: df.MVAUOp) -> LayerPlan:
     if mem_mode == "internal_decoupled":
         # the same words from an fx_memstream (its own BRAM) into fx_mvu's in1_V
         plan.params["WEIGHT_STREAM"] = 1
-        plan.memstream = MemStream(sf_n * nf_n, word_bits, "WEIGHTS_FILE")
+        plan.memstream = MemStream(sf_n * nf_n, word_bits, "WEIGHTS_FILE", op.value_of("ram_style"))
         how += ", weights streamed by fx_memstream"
     else:
         plan.params["WEIGHT_STREAM"] = 0  # internal_embedded: fx_mvu's own ROM, in1_V idle
@@ -349,11 +351,18 @@ def _label_select(op: df.LabelSelectOp) -> LayerPlan:
     return plan
 
 
+# FINN's FIFO ram_style -> fx_fifo's STYLE: "distributed" stays in LUTs (SRL or LUT RAM by
+# depth), "block" and "ultra" (xc7 has no UltraRAM) are block RAM, "auto" is fx_fifo's own
+# size rule. impl_style only decides the depth ("vivado": a power of two, adjusted_depth).
+FIFO_STYLE = {"auto": "auto", "distributed": "dist", "block": "bram", "ultra": "bram"}
+
+
 def _fifo(op: df.FIFOOp) -> LayerPlan:
     width = padded(op.in_type().width_bits)
     plan = LayerPlan(op.display_name, op.name, "fx_fifo", ports=_io_ports(op))
-    plan.params.update(WIDTH=width, DEPTH=op.adjusted_depth())
-    plan.summary = f"fx_fifo depth {op.adjusted_depth()}"
+    style = FIFO_STYLE[op.value_of("ram_style")]
+    plan.params.update(WIDTH=width, DEPTH=op.adjusted_depth(), STYLE=style)
+    plan.summary = f"fx_fifo depth {op.adjusted_depth()}, {style}"
     return plan
 
 

@@ -45,7 +45,7 @@ builtin.module {
 // mem_mode internal_decoupled (the default): the weight file feeds an fx_memstream whose
 // stream is fx_mvu's in1_V; the file parameter goes to the memstream only
 // MVAU:          logic [7:0] wstream_TDATA;
-// MVAU:          fx_memstream #(.DEPTH(4), .WIDTH(8), .INIT_FILE(WEIGHTS_FILE)) wstream (
+// MVAU:          fx_memstream #(.DEPTH(4), .WIDTH(8), .INIT_FILE(WEIGHTS_FILE), .RAM_STYLE("auto")) wstream (
 // MVAU-NEXT:         .ap_clk(ap_clk), .ap_rst_n(ap_rst_n), .out0_V_TDATA(wstream_TDATA),
 // MVAU-NEXT:         .out0_V_TVALID(wstream_TVALID), .out0_V_TREADY(wstream_TREADY)
 // MVAU:          fx_mvu #(
