@@ -21,7 +21,8 @@
 // Products, by the cheapest structure for the operand widths (see the engines' headers):
 //   XNOR = 1: bipolar input and weights coded 0/1, the accumulator is the popcount
 //     #(x_j == w_j)                                                   -> fx_mvu_lut
-//   W_BIPOLAR = 1 (1-bit weight codes 0/1 meaning -1/+1), or a 1-2 bit operand: the product
+//   W_BIPOLAR = 1 (every weight is ±1: 1-bit codes 0/1 meaning -1/+1, or 2-bit two's
+//     complement ±1 as the -t sv wrapper passes them), or a 1-2 bit operand: the product
 //     is a conditional negate / AND of the other operand, summed by pipelined LUT adder
 //     trees, no DSP                                                   -> fx_mvu_lut
 //   both operands >= 3 bits: DSP48E1 chains with several products per DSP (4 for 4-bit
@@ -30,9 +31,9 @@
 // (sized by the caller so they do not overflow).
 // USE_THRESHOLDS = 1: c = #{i < N : acc >= T[ch][i]} (T two's complement, T_BITS, from
 // THRESHOLDS_FILE, MH·N lines, channel-major), output c + BIAS in OUT_BITS, or c as the
-// bipolar 0/1 code when OUT_BIPOLAR = 1 (2c-1 with N = 1). Each PE lane has its own table
-// indexed by the neuron fold only (channel nf·PE + pe), read into a register as a fold's
-// result arrives. USE_THRESHOLDS = 0: output the raw ACC_BITS accumulators.
+// bipolar 0/1 code when OUT_BIPOLAR = 1 (2c-1 with N = 1), each channel's thresholds
+// ascending (fx_mvu_act: a pipelined binary search per PE lane over a table indexed by the
+// neuron fold only, channel nf·PE + pe). USE_THRESHOLDS = 0: output the raw accumulators.
 //
 // Timing: an output's TVALID rises exactly LATENCY = 24 cycles after the issue of its last
 // tile, whatever the configuration (the engines' own latencies, at most LATENCY - 2 with
@@ -98,15 +99,15 @@ module fx_mvu #(
     localparam int FDEPTH = 32;   // output FIFO (>= LATENCY + 2 for one output per cycle)
     localparam int FAW = 5;
     localparam bit LUT_PRODUCTS = XNOR != 0 || W_BIPOLAR != 0 || W_BITS <= 2 || IN_BITS <= 2;
-    // thresholds: compare (2 cycles) + count tree + bias (1 cycle)
-    localparam int CNT_LAT = USE_THRESHOLDS == 0 || N == 1 ? 0 : ($clog2(N) + 1) / 2;
-    localparam int ACT_LAT = USE_THRESHOLDS != 0 ? 3 + CNT_LAT : 0;
+    // thresholds: binary search (clog2(N + 1) cycles) + bias (1 cycle)
+    localparam int ACT_LAT = USE_THRESHOLDS != 0 ? $clog2(N + 1) + 1 : 0;
     localparam int ENGINE_BUDGET = LATENCY - 2 - ACT_LAT;  // x1 -> engine ov, at most
 
     initial begin
         if (MW % SIMD != 0 || MH % PE != 0) $error("fx_mvu: MW %% SIMD and MH %% PE must be 0");
         if (XNOR != 0 && (IN_BITS != 1 || W_BITS != 1)) $error("fx_mvu: XNOR needs 1-bit input and weights");
-        if (W_BIPOLAR != 0 && W_BITS != 1) $error("fx_mvu: W_BIPOLAR needs 1-bit weight codes");
+        if (W_BIPOLAR != 0 && !(W_BITS == 1 || (W_BITS == 2 && W_SIGNED != 0)))
+            $error("fx_mvu: W_BIPOLAR needs 1-bit codes or 2-bit two's complement ±1 weights");
     end
 
     wire rst = !ap_rst_n;

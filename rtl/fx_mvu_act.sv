@@ -2,16 +2,15 @@
 // (+ BIAS, or the bipolar 0/1 code when OUT_BIPOLAR = 1) for the PE accumulators of each
 // fold, in fold order.
 //
-// Why per-lane tables: channel ch = nf·PE + pe, so PE lane pe only ever needs the NF·N
-// thresholds of its own channels. Each lane gets a table of NF words (N thresholds each)
-// built from THRESHOLDS_FILE by constant-index reads (synthesis folds them into constants),
-// and the word of the fold at hand is read into a register when the fold's result arrives
-// (a registered read: LUT-ROM, one small function of the fold index per bit). Indexing the
-// whole MH·N table by channel would instead build a full-table multiplexer per comparator.
+// Why fx_threshold_search: channel ch = nf·PE + pe, so PE lane pe only ever needs the
+// thresholds of its own channels, indexed by the neuron fold; the search core keeps exactly
+// such per-lane tables (LUT-ROM at constant indices of THRESHOLDS_FILE) and decides the
+// count's K = clog2(N + 1) bits by a pipelined binary search, one comparator per bit instead
+// of N comparators and a popcount (a parallel compare of 4 lanes x 15 thresholds cost about
+// 1000 LUTs in Yosys). It needs each channel's thresholds ascending, as FINN's are (the
+// -t sv wrapper sorts them; the count does not depend on their order).
 //
-// Pipeline: accumulators and thresholds registered (1), comparisons registered (2), the
-// count of passed thresholds by a pipelined adder tree (ceil(log2(N)/2) cycles), bias and
-// output register (1): ov follows v by 3 + ceil(log2(N)/2) cycles (3 for N = 1).
+// Latency: ov follows v by K + 1 cycles (the search, then bias and output register).
 module fx_mvu_act #(
     parameter int PE = 1,
     parameter int NF = 1,
@@ -30,17 +29,9 @@ module fx_mvu_act #(
     output logic                   ov,
     output logic [PE*OUT_BITS-1:0] y
 );
-    localparam int MH = NF * PE;
     localparam int NFW = NF > 1 ? $clog2(NF) : 1;
-    localparam int CW = (ACC_BITS > T_BITS ? ACC_BITS : T_BITS) + 1;
-    localparam int CNTW = $clog2(N + 1);
-    localparam int CLEV = N > 1 ? $clog2(N) : 0;
-    localparam int CLAT = N > 1 ? (CLEV + 1) / 2 : 0;
-
-    logic [T_BITS-1:0] tmem[MH * N];
-    initial begin
-        if (THRESHOLDS_FILE != "") $readmemh(THRESHOLDS_FILE, tmem);
-    end
+    localparam int XB = ACC_BITS > T_BITS ? ACC_BITS : T_BITS;
+    localparam int K = $clog2(N + 1);
 
     // fold of the next result
     logic [NFW-1:0] onf;
@@ -49,53 +40,26 @@ module fx_mvu_act #(
         else if (v) onf <= onf == NFW'(NF - 1) ? '0 : onf + 1'b1;
     end
 
-    logic [CLAT+3:0] vd;  // v delayed
-    assign vd[0] = v;
-    always_ff @(posedge clk) begin
-        if (rst) vd[CLAT+3:1] <= '0;
-        else vd[CLAT+3:1] <= vd[CLAT+2:0];
+    logic [PE*XB-1:0] xs;
+    for (genvar pe = 0; pe < PE; pe++) begin : g_x
+        assign xs[pe*XB +: XB] = XB'($signed(acc[pe*ACC_BITS +: ACC_BITS]));
     end
+    logic cv;
+    logic [PE*K-1:0] cnt;
+    fx_threshold_search #(
+        .C(NF * PE), .PE(PE), .N(N), .T_BITS(T_BITS), .X_BITS(XB),
+        .X_MAX((longint'(1) <<< (ACC_BITS - 1)) - 1), .THRESHOLDS_FILE(THRESHOLDS_FILE)
+    ) u_search (
+        .ap_clk(clk), .ap_rst_n(!rst), .en(1'b1), .in_valid(v), .in_fold(onf), .in_x(xs),
+        .out_valid(cv), .out_count(cnt)
+    );
 
-    for (genvar pe = 0; pe < PE; pe++) begin : g_pe
-        logic [N*T_BITS-1:0] tab[NF];
-        for (genvar f = 0; f < NF; f++) begin : g_f
-            for (genvar i = 0; i < N; i++) begin : g_i
-                assign tab[f][i*T_BITS +: T_BITS] = tmem[(f*PE + pe)*N + i];
-            end
+    always_ff @(posedge clk) begin
+        if (rst) ov <= 1'b0;
+        else ov <= cv;
+        for (int pe = 0; pe < PE; pe++) begin
+            if (OUT_BIPOLAR != 0) y[pe*OUT_BITS +: OUT_BITS] <= OUT_BITS'(cnt[pe*K +: K]);
+            else y[pe*OUT_BITS +: OUT_BITS] <= OUT_BITS'(int'(cnt[pe*K +: K]) + BIAS);
         end
-        logic [ACC_BITS-1:0] aq;
-        logic [N*T_BITS-1:0] tq;
-        logic [N-1:0] ge;
-        always_ff @(posedge clk) begin
-            aq <= acc[pe*ACC_BITS +: ACC_BITS];
-            tq <= tab[NF > 1 ? int'(onf) : 0];
-            for (int i = 0; i < N; i++) begin
-                ge[i] <= $signed(CW'($signed(aq))) >= $signed(CW'($signed(tq[i*T_BITS +: T_BITS])));
-            end
-        end
-        logic [CNTW-1:0] cnt;
-        if (N > 1) begin : g_count
-            logic [2*N-1:0] bits;
-            for (genvar i = 0; i < N; i++) begin : g_b
-                assign bits[2*i +: 2] = {1'b0, ge[i]};
-            end
-            logic [CNTW-1:0] s;
-            /* verilator lint_off UNUSEDSIGNAL */
-            logic sco;
-            /* verilator lint_on UNUSEDSIGNAL */
-            fx_mvu_addtree #(.N(N), .IW(2), .OW(CNTW), .LPS(2)) u_cnt (
-                .clk, .rst, .in(bits), .ci('0), .sum(s), .co(sco)
-            );
-            assign cnt = s;
-        end else begin : g_one
-            assign cnt = ge;
-        end
-        logic [OUT_BITS-1:0] yq;
-        always_ff @(posedge clk) begin
-            if (OUT_BIPOLAR != 0) yq <= OUT_BITS'(cnt);
-            else yq <= OUT_BITS'(int'(cnt) + BIAS);
-        end
-        assign y[pe*OUT_BITS +: OUT_BITS] = yq;
     end
-    assign ov = vd[CLAT+3];
 endmodule

@@ -2,30 +2,35 @@
 // per DSP. acc[pe] = sum over the tiles of a fold of sum_s x[s]·w[pe][s], exact modulo
 // 2^ACC_BITS; `ov` marks the cycle after a fold's last tile has been added (acc valid).
 //
-// Packing (AMD WP486's idea, reworked for the DSP48E1's 25x18 multiplier): the SIMD input
-// x[s] goes to B (18 bits) and L weights w[pe][s] of L neighbouring PEs to the pre-adder,
-// lane j at bit j·K, so one multiply yields L products x·w[j] in lanes of K bits:
-//   AD = D - A, D = the weights' low W_BITS bits at j·K (the top lane sign-extended),
-//   A = the sign bits of the lower lanes at j·K + W_BITS  (D - A = sum_j 2^(jK)·w[j]).
+// Packing (the idea of AMD's WP486, reworked for the DSP48E1's 25x18 multiplier): the SIMD
+// input x[s] goes to B (18 bits) and the weights w[pe][s] of L neighbouring PEs to the
+// pre-adder, lane j at bit off_j, so one multiply yields L products x·w[j]:
+//   AD = D - A, D = the weights' low W_BITS bits at off_j (the top lane sign-extended),
+//   A = the sign bits of the lower lanes at off_j + W_BITS  (D - A = sum_j 2^off_j·w[j]).
+// The top lane sits at 24 - W_BITS at most: the 25-bit AD must hold the packed value for
+// every weight, and a 4-bit top lane at 21 would wrap for w = -8 over negative lower lanes
+// (FINN's DSP48E1 packing avoids this by forbidding -8; we keep a bit of headroom).
 // The SIMD columns of a segment (at most 8) form a systolic chain: DSP u adds its product
-// to DSP u-1's P (every DSP has its P register: no combinational path crosses two DSPs),
-// its inputs delayed u cycles by skew registers. The first DSP adds the constant
-// sum_j 2^(jK)·BL, which biases every lane's sum M_j = BL + sum of products into
-// [0, NS·SPAN] (BL = -NS·min product): lanes are then non-negative and borrow-free.
-//   P = sum_j 2^(jK)·M_j, so with c_j = floor((sum_{i<j} 2^(iK) M_i) / 2^(jK)) (carry into
-//   lane j): M_j = {c_(j+1), P[jK +: K]} - c_j, the top lane M_(L-1) = P >> (L-1)K - c_(L-1).
-// When NS·SPAN < 2^K the carries are 0 and extraction is wiring. Otherwise the lanes
-// overlap and each carry is recovered from a canary: Q_j = M_j mod 2^R computed in fabric
-// from the low R bits of the operands (a few LUTs per product), c_j = P[jK +: R] - Q_j mod
-// 2^R, exact because c_j < 2^R (R is sized from the bound on c_j).
-// L is the largest of 4, 3, 2 lanes whose K leaves room for a weight (K > W_BITS) and whose
-// canaries need R <= 4 bits (4-bit x 4-bit: L = 4, K = 7, R = 4; 8-bit x 8-bit: L = 2,
-// K = 17, R = 0 for 4 columns); else one product per DSP (L = 1).
+// to DSP u-1's P (every DSP has its P register, so no combinational path crosses two DSPs),
+// its inputs delayed u cycles by skew registers (with reset: flip-flops, not SRLs). The
+// first DSP adds the constant sum_j 2^off_j·BL, which biases every lane's sum
+// M_j = BL + sum of products into [0, NS·SPAN] (BL = -NS·min product): lanes are then
+// non-negative and P = sum_j 2^off_j·M_j. With c_j the carry into lane j,
+//   c_j = floor((sum_(i<j) 2^off_i·M_i) / 2^off_j),  M_j = {c_(j+1), P[off_j +: K_j]} - c_j,
+// and the top lane M_(L-1) = P >> off_(L-1) - c_(L-1). When NS·SPAN < 2^K_j the carries are
+// 0 and extraction is wiring (8-bit x 8-bit, 4 columns). Otherwise the lanes overlap and each
+// carry is recovered from a canary Q_j = M_j mod 2^R_j, computed in fabric from the low R_j
+// bits of the operands: c_j = P[off_j +: R_j] - Q_j mod 2^R_j, exact because the carry is
+// bounded below 2^R_j (R_j from that bound, at most 5).
+// L is the largest of 4, 3, 2 lanes whose fields hold a weight and whose canaries need at most
+// 5 bits (4-bit x 4-bit: L = 4 at 0/7/14/20 with R = 4/4/5 for 8 columns; 8-bit x 8-bit:
+// L = 2 at 0/16); else one product per DSP (L = 1).
 //
-// After extraction (one register) the segments' lane sums are added by a pipelined tree
-// and accumulated per PE: acc + M is one LUT per bit, the bias of all tiles is the
-// accumulator's reset value (-SF·NSEG·BL) and the accumulator is cleared by its register
-// reset when a fold ends, while `acc` captures the fold's last sum.
+// The chain's P is copied into a fabric register, the lanes extracted (one register), the
+// segments' lane sums added by a pipelined tree, and accumulated per PE: acc + M is one LUT
+// per bit, the bias of all tiles is the accumulator's reset value (-SF·NSEG·BL), and the
+// accumulator is cleared by its register reset when a fold ends while `acc` captures the
+// fold's last sum. Latency from x to ov: NS + 6 + the segment tree's.
 module fx_mvu_dsp #(
     parameter int PE = 1,
     parameter int SIMD = 1,
@@ -289,12 +294,12 @@ module fx_mvu_dsp #(
             for (genvar q = 0; q < NSEG; q++) begin : g_in
                 assign ins[q*STW +: STW] = STW'(lanes[pe / L][q][pe % L]);
             end
-            fx_mvu_addtree #(.N(NSEG), .IW(STW), .OW(STW), .LPS(SLPS)) u_tree (
-                .clk, .rst, .in(ins), .ci('0), .sum(s), .co(sco)
-            );
             /* verilator lint_off UNUSEDSIGNAL */
             logic sco;
             /* verilator lint_on UNUSEDSIGNAL */
+            fx_mvu_addtree #(.N(NSEG), .IW(STW), .OW(STW), .LPS(SLPS)) u_tree (
+                .clk, .rst, .in(ins), .ci('0), .sum(s), .co(sco)
+            );
             assign m = ACC_BITS'(s);
         end else begin : g_one
             assign m = ACC_BITS'(lanes[pe / L][0][pe % L]);

@@ -7,7 +7,8 @@
 // the other operand, which a LUT computes in front of an adder's carry chain for free:
 //   XNOR      leaf = #(x_s == w_s) over 3 columns (one 6-input LUT per result bit),
 //             registered, then summed;
-//   W_BIPOLAR term = w ? x : -x = (x ^ {~w}) + ~w, the +1 as the adder's carry-in;
+//   W_BIPOLAR term = ±x = (x ^ {neg}) + neg, the +1 as the adder's carry-in (the weight
+//             is a 1-bit code, or a 2-bit two's complement ±1 whose sign bit is `neg`);
 //   1-2 bits  for each bit b of the small operand (weights if W_BITS <= 2, else inputs):
 //             term = bit ? (big << b) : 0, and for a signed operand's top bit the negative
 //             bit ? ~(big << b) : 0 with carry-in bit.
@@ -98,7 +99,8 @@ module fx_mvu_lut #(
             assign cis = '0;
         end else if (W_BIPOLAR != 0) begin : g_bip
             for (genvar s = 0; s < SIMD; s++) begin : g_t
-                wire neg = !w[pe*SIMD + s];
+                // a 1-bit code is +1 when set; a 2-bit two's complement ±1 is -1 when negative
+                wire neg = W_BITS == 1 ? !w[pe*SIMD + s] : w[(pe*SIMD + s)*W_BITS + W_BITS - 1];
                 assign leaves[s*LW +: LW] = big(pe, s) ^ {LW{neg}};
                 assign cis[s] = neg;
             end

@@ -26,7 +26,8 @@ from finn_xdsl.sim.packing import encode, pack_beats
 
 # library modules each top module needs (itself first)
 LIBRARY_DEPS = {
-    "fx_mvu": ("fx_mvu", "fx_mvu_dsp", "fx_mvu_lut", "fx_mvu_act", "fx_mvu_addtree", "fx_mvu_delay", "fx_memstream"),
+    "fx_mvu": ("fx_mvu", "fx_mvu_dsp", "fx_mvu_lut", "fx_mvu_act", "fx_mvu_addtree", "fx_mvu_delay",
+               "fx_memstream", "fx_threshold_search"),
     "fx_memstream": ("fx_memstream",),
     "fx_thresholding": ("fx_thresholding", "fx_threshold_search", "fx_fifo"),
     "fx_swg": ("fx_swg",),
@@ -185,6 +186,10 @@ def _mvau(op: df.MVAUOp) -> LayerPlan:
     ob, _, obip = _elem(y)
     plan.params.update(MW=mw, MH=mh, PE=pe, SIMD=simd, IN_BITS=in_bits, IN_SIGNED=int(in_signed),
                        W_BITS=w_bits, W_SIGNED=int(w_signed), XNOR=int(hw_xnor))
+    if wbip and not hw_xnor:
+        # ±1 weights (still 2-bit two's complement in the file): fx_mvu negates or passes the
+        # input by the sign bit, in LUTs, instead of multiplying
+        plan.params["W_BIPOLAR"] = 1
     if thr is None:
         if obip:
             raise _fail(op, "a raw (unthresholded) MVAU cannot output bipolar values")
@@ -203,8 +208,9 @@ def _mvau(op: df.MVAUOp) -> LayerPlan:
         if affine:
             # acc = 2p - MW >= T  <=>  p >= ceil((T + MW) / 2)
             t = -((-(t + mw)) // 2)
-        # thresholds outside the reachable accumulator range act like lo or hi + 1
-        t = np.clip(t, lo, hi + 1)
+        # thresholds outside the reachable accumulator range act like lo or hi + 1; each
+        # channel's ascending (fx_mvu's binary search needs it, the count does not care)
+        t = np.sort(np.clip(t, lo, hi + 1), axis=1)
         acc_bits = signed_bits(lo, hi)
         t_bits = signed_bits(lo, hi + 1)
         n = t.shape[1]

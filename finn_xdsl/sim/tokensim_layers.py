@@ -16,9 +16,9 @@ Protocol (one call each per cycle, driven by `tokensim.Simulation`):
 
 Facts modelled, per module (see the .sv file for each):
   fx_mvu        one tile per cycle; input beats only during fold nf == 0 (then replayed
-                from ibuf); an issue on the last SIMD fold needs a credit of the 8-entry
-                output FIFO; the result is visible 4 cycles after that issue; with
-                decoupled weights every tile also waits for its fx_memstream word.
+                from ibuf); an issue on the last SIMD fold needs a credit of the 32-entry
+                output FIFO; the result is visible 24 cycles after that issue; every tile
+                also waits for its fx_memstream word (decoupled or fx_mvu's own ROM).
   fx_thresholding  K + 2 credits, K = ceil(log2(N + 1)) binary-search stages; a beat
                 accepted in cycle t is valid in cycle t + K + 1.
   fx_swg        line buffer of M = BUF_MIN + EXTRA beats (SWG.buffer_beats); writes while
@@ -99,15 +99,18 @@ class Node:
 class MVU(Node):
     """fx_mvu: SF·NF tile issues per vector; see the module docstring.
 
-    With `weight_stream` (mem_mode internal_decoupled) the wrapper feeds the weights from an
-    fx_memstream: a tile also needs a buffered weight word. The memstream reads its ROM
-    (registered) into a 2-entry prefetch buffer, so after reset its first word is valid
-    two edges later; the edge that releases ap_rst_n already issues the first read
+    Every tile also needs a weight word from an fx_memstream: the wrapper's (mem_mode
+    internal_decoupled, into in1_V) or fx_mvu's own (internal_embedded, WEIGHT_STREAM = 0),
+    which behave alike, so `weight_stream` no longer changes the timing. The memstream
+    reads its ROM (registered) into a 2-entry prefetch buffer, so after reset its first word
+    is valid two edges later; the edge that releases ap_rst_n already issues the first read
     (`ws_rvalid` starts set), which is why the first input beat is taken in cycle 1.
+    An output is visible exactly LATENCY cycles after its last tile's issue, whatever the
+    configuration; the issue of a fold's last tile needs one of FDEPTH output credits.
     """
 
-    FDEPTH = 8
-    LATENCY = 4
+    FDEPTH = 32
+    LATENCY = 24
 
     def __init__(self, name: str, sf: int, nf: int, weight_stream: bool = False):
         super().__init__(name)
@@ -116,8 +119,8 @@ class MVU(Node):
         self.reserved = 0
         self.fcount = 0
         self.pending: deque[int] = deque()
-        self.weight_stream = weight_stream
-        self.ws_rvalid = weight_stream
+        self.weight_stream = True  # embedded weights come from fx_mvu's own fx_memstream
+        self.ws_rvalid = True
         self.ws_count = 0
 
     def valid(self, k: int) -> bool:

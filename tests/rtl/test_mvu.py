@@ -61,6 +61,8 @@ CASES = {
     # first layer
     "pfs3_u8xbip_thr1": (9, 8, 8, 3, "u8", "bip", (1, 1, 0, True), 0, 3),
     "p2s3_s4xbip_raw_ws": (6, 4, 2, 3, "s4", "bip", "raw", 1, 3),
+    # ... and as the -t sv wrapper passes them: 2-bit two's complement ±1 with W_BIPOLAR
+    "p4s3_u8xpm1_thr3": (9, 8, 4, 3, "u8", "pm1", (3, 2, 0, False), 0, 3),
     # DSP packing: 4 lanes with canaries, 2 lanes with a canary bit, 3 lanes
     "p4s8_u4xs4_raw_ws": (16, 8, 4, 8, "u4", "s4", "raw", 1, 3),
     "p2s8_s8xs8_thr3": (16, 4, 2, 8, "s8", "s8", (3, 2, 0, False), 0, 3),
@@ -69,14 +71,14 @@ CASES = {
 
 
 def _range(dt: str) -> tuple[int, int]:
-    if dt == "bip":
+    if dt in ("bip", "pm1"):  # pm1: bipolar weights as 2-bit two's complement ±1
         return -1, 1
     bits = int(dt[1:])
     return (-(1 << (bits - 1)), (1 << (bits - 1)) - 1) if dt[0] == "s" else (0, (1 << bits) - 1)
 
 
 def _draw(rng, dt: str, shape) -> np.ndarray:
-    if dt == "bip":
+    if dt in ("bip", "pm1"):
         return rng.choice([-1, 1], size=shape)
     lo, hi = _range(dt)
     return rng.integers(lo, hi + 1, size=shape, dtype=np.int64)
@@ -104,7 +106,7 @@ def case_params(name: str) -> tuple[dict[str, object], dict[str, np.ndarray]]:
     # bipolar inputs with integer weights: the ±1 codes as 2-bit two's complement
     ib, isg = (1, False) if xnor else (2, True) if idt == "bip" else (int(idt[1:]), idt[0] == "s")
     # bipolar weights: 1-bit codes, as XNOR operands or (W_BIPOLAR) as ±1 factors
-    wb, wsg = (1, False) if wdt == "bip" else (int(wdt[1:]), wdt[0] == "s")
+    wb, wsg = (1, False) if wdt == "bip" else (2, True) if wdt == "pm1" else (int(wdt[1:]), wdt[0] == "s")
     phases_w = PHASES if stream else 1
     w = _draw(rng, wdt, (phases_w, mw, mh))
     w = np.repeat(w, PHASES // phases_w, axis=0)
@@ -119,7 +121,7 @@ def case_params(name: str) -> tuple[dict[str, object], dict[str, np.ndarray]]:
     params: dict[str, object] = {
         "MW": mw, "MH": mh, "PE": pe, "SIMD": simd, "IN_BITS": ib, "IN_SIGNED": int(isg),
         "W_BITS": wb, "W_SIGNED": int(wsg), "XNOR": int(xnor), "ACC_BITS": acc_bits,
-        "WEIGHT_STREAM": stream, "W_BIPOLAR": int(wdt == "bip" and not xnor),
+        "WEIGHT_STREAM": stream, "W_BIPOLAR": int(wdt in ("bip", "pm1") and not xnor),
     }
     thr = np.zeros((mh, 0), dtype=np.int64)
     if act == "raw":
