@@ -6,7 +6,9 @@
 // code (count != 0) -> 1 (+1), 0 (-1), i.e. 2·count - 1 stored as {-1 -> 0, +1 -> 1}.
 //
 // Thresholds: THRESHOLDS_FILE ($readmemh) holds C·N values, channel-major (line ch·N + i is
-// T[ch][i]), each T_BITS wide two's complement.
+// T[ch][i]), each T_BITS wide two's complement; or, with THRESHOLDS_LAYOUT = 1 (ROM only,
+// what -t sv writes: synthesis time linear in C·N), the search trees of
+// fx_threshold_search in heap order.
 //
 // Two modules share one implementation, because SystemVerilog cannot make ports depend on
 // a parameter and the generated wrappers instantiate the stream-only interface:
@@ -43,7 +45,9 @@ module fx_thresholding #(
     parameter int OUT_BITS = 4,
     parameter int BIAS = 0,
     parameter int OUT_BIPOLAR = 0,
-    parameter string THRESHOLDS_FILE = ""
+    parameter string THRESHOLDS_FILE = "",
+    // 0: the file is channel-major, 1: in fx_threshold_search's search order (see there)
+    parameter int THRESHOLDS_LAYOUT = 0
 ) (
     input  logic                ap_clk,
     input  logic                ap_rst_n,
@@ -64,7 +68,7 @@ module fx_thresholding #(
     fx_thresholding_axi #(
         .C(C), .PE(PE), .N(N), .IN_BITS(IN_BITS), .IN_SIGNED(IN_SIGNED), .T_BITS(T_BITS),
         .OUT_BITS(OUT_BITS), .BIAS(BIAS), .OUT_BIPOLAR(OUT_BIPOLAR),
-        .THRESHOLDS_FILE(THRESHOLDS_FILE), .RUNTIME_WRITE(0)
+        .THRESHOLDS_FILE(THRESHOLDS_FILE), .THRESHOLDS_LAYOUT(THRESHOLDS_LAYOUT), .RUNTIME_WRITE(0)
     ) impl (
         .ap_clk, .ap_rst_n,
         .in0_V_TDATA, .in0_V_TVALID, .in0_V_TREADY,
@@ -123,6 +127,8 @@ module fx_thresholding_axi #(
     parameter int BIAS = 0,
     parameter int OUT_BIPOLAR = 0,
     parameter string THRESHOLDS_FILE = "",
+    // 0: the file is channel-major; 1 (RUNTIME_WRITE = 0 only): fx_threshold_search's order
+    parameter int THRESHOLDS_LAYOUT = 0,
     parameter int RUNTIME_WRITE = 1,
     // the smallest width holding every threshold's byte address (C·N_PAD words)
     parameter int ADDR_BITS = 2 + $clog2(C) + $clog2(N)
@@ -170,6 +176,7 @@ module fx_thresholding_axi #(
     // ---------------------------------------------------------------- input side
     logic [DW-1:0] inflight;  // beats in the pipeline + output queue
     logic [FW-1:0] fold;
+    initial fold = '0;  // (an initial value keeps Yosys from retiming it into the search tables)
 
     wire accept = in0_V_TVALID && in0_V_TREADY;
     wire pop = out0_V_TVALID && out0_V_TREADY;
@@ -208,7 +215,7 @@ module fx_thresholding_axi #(
     if (RUNTIME_WRITE == 0) begin : g_search
         fx_threshold_search #(
             .C(C), .PE(PE), .N(N), .T_BITS(T_BITS), .X_BITS(XW), .X_MAX(X_MAX),
-            .THRESHOLDS_FILE(THRESHOLDS_FILE)
+            .THRESHOLDS_FILE(THRESHOLDS_FILE), .THRESHOLDS_LAYOUT(THRESHOLDS_LAYOUT)
         ) search (
             .ap_clk, .ap_rst_n, .en(1'b1), .in_valid(accept), .in_fold(fold), .in_x(xin),
             .out_valid(c_valid), .out_count(c_count)
@@ -243,6 +250,9 @@ module fx_thresholding_axi #(
     if (RUNTIME_WRITE != 0) begin : g_axilite
         if (T_BITS > 32) begin : g_too_wide
             $fatal(1, "fx_thresholding_axi: RUNTIME_WRITE needs T_BITS <= 32");
+        end
+        if (THRESHOLDS_LAYOUT != 0) begin : g_layout
+            $fatal(1, "fx_thresholding_axi: RUNTIME_WRITE reads a channel-major file (THRESHOLDS_LAYOUT 0)");
         end
         if (ADDR_BITS < 2 + $clog2(C) + $clog2(N) || ADDR_BITS > 32) begin : g_bad_addr
             $fatal(1, "fx_thresholding_axi: ADDR_BITS must hold 4*C*N_PAD and be at most 32");

@@ -250,6 +250,24 @@ def _int_bits(op: df.DataflowOperation, elem) -> int:
         raise _fail(op, f"type {elem} has no hardware bit width") from None
 
 
+def threshold_search_layout(t: np.ndarray, pe: int, t_bits: int) -> np.ndarray:
+    """Thresholds (C, N), ascending per channel, in fx_threshold_search's THRESHOLDS_LAYOUT 1:
+    per lane l and fold f (padded to 2^FB) the channel's binary-search tree in heap order,
+    line (l·2^FB + f)·2^K + j holding node j = 2^k + p, the threshold T[(2p+1)·2^(K-1-k) - 1]
+    stage k compares for prefix p (the largest T_BITS value where that index is >= N); slot
+    j = 0 and padded folds are 0. K = ceil(log2(N + 1)), FB = ceil(log2(C / PE))."""
+    c, n = t.shape
+    cf = c // pe
+    k, fb = n.bit_length(), (cf - 1).bit_length()
+    out = np.zeros((pe, 1 << fb, 1 << k), dtype=np.int64)
+    for j in range(1, 1 << k):
+        stage = j.bit_length() - 1
+        i = ((2 * (j - (1 << stage)) + 1) << (k - 1 - stage)) - 1
+        column = t[:, i] if i < n else np.full(c, (1 << (t_bits - 1)) - 1)
+        out[:, :cf, j] = column.reshape(cf, pe).T  # channel f·PE + l -> [l, f]
+    return out.reshape(-1)
+
+
 def _thresholding(op: df.ThresholdingOp) -> LayerPlan:
     name = op.display_name
     x, y = op.in_type(), op.out_type()
@@ -271,8 +289,10 @@ def _thresholding(op: df.ThresholdingOp) -> LayerPlan:
     fname = f"{name}_thresholds.dat"
     plan = LayerPlan(name, op.name, "fx_thresholding", ports=_io_ports(op))
     plan.params.update(C=c, PE=pe, N=t.shape[1], IN_BITS=ib, IN_SIGNED=int(isg), T_BITS=t_bits,
-                       OUT_BITS=ob, BIAS=int(op.value_of("act_val")), OUT_BIPOLAR=int(obip))
-    plan.files[fname] = hex_lines([int(v) for v in encode(t.reshape(-1), t_bits)], t_bits)
+                       OUT_BITS=ob, BIAS=int(op.value_of("act_val")), OUT_BIPOLAR=int(obip),
+                       THRESHOLDS_LAYOUT=1)
+    words = threshold_search_layout(t, pe, t_bits)
+    plan.files[fname] = hex_lines([int(v) for v in encode(words, t_bits)], t_bits)
     plan.file_params["THRESHOLDS_FILE"] = fname
     plan.summary = f"fx_thresholding C={c} PE={pe} N={t.shape[1]}"
     return plan

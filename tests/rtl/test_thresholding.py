@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from finn_xdsl.backends.sv_layers import LIBRARY_DEPS
+from finn_xdsl.backends.sv_layers import LIBRARY_DEPS, threshold_search_layout
 from finn_xdsl.resources import rtl_dir
 from finn_xdsl.sim.packing import encode
 from finn_xdsl.sim.rtlsim import lint, simulate
@@ -62,13 +62,49 @@ def _thresholds(rng, c, n, in_bits, signed):
 
 @pytest.mark.parametrize("p", GRID, ids=_ids)
 def test_thresholding(p, tmp_path):
+    _run(p, tmp_path, layout=0)
+
+
+# ROM cases with the file in fx_threshold_search's search order (what -t sv writes): one
+# fold / several, PE = C, N = 1, 2, 7, 15, 255, signed / unsigned / bipolar
+SEARCH_GRID = [
+    (1, 1, 1, 1, 0, 1, 0, 1, 0),
+    (4, 2, 7, 8, 1, 4, -4, 0, 0),
+    (6, 2, 7, 5, 0, 3, 0, 0, 0),
+    (6, 6, 1, 8, 1, 1, 0, 1, 0),
+    (7, 1, 2, 4, 1, 2, -1, 0, 0),
+    (6, 3, 15, 8, 0, 4, 0, 0, 0),
+    (3, 3, 255, 8, 0, 8, 0, 0, 0),
+]
+
+
+@pytest.mark.parametrize("p", SEARCH_GRID, ids=_ids)
+def test_thresholding_search_layout(p, tmp_path):
+    _run(p, tmp_path, layout=1)
+
+
+@pytest.mark.parametrize("layout", [0, 1])
+def test_thresholding_never_reached_mask(layout, tmp_path):
+    """N = 5 of 7 search slots and 3-bit thresholds under 8-bit inputs: an input can reach
+    the padding value (3), so the search must mask the two padded slots."""
+    t = np.sort(np.random.default_rng(5).integers(-4, 4, size=(4, 5)), axis=1)
+    _run((4, 2, 5, 8, 1, 3, 0, 0, 0), tmp_path, layout, (t, 3))
+
+
+def _run(p, tmp_path, layout: int, thresholds=None):
+    """One Verilator build and run; the model always reads the channel-major file."""
     c, pe, n, in_bits, signed, out_bits, bias, bipolar, runtime_write = p
     seed = sum(v * 31**i for i, v in enumerate(p)) % 100003
     rng = np.random.default_rng(seed)
-    t, t_bits = _thresholds(rng, c, n, in_bits, signed)
+    t, t_bits = thresholds if thresholds is not None else _thresholds(rng, c, n, in_bits, signed)
     digits = (t_bits + 3) // 4
     thr_file = tmp_path / "thresholds.dat"
     thr_file.write_text("".join(f"{int(v):0{digits}x}\n" for v in encode(t.reshape(-1), t_bits)))
+    rtl_file = thr_file
+    if layout:
+        rtl_file = tmp_path / "thresholds_search.dat"
+        words = threshold_search_layout(t, pe, t_bits)
+        rtl_file.write_text("".join(f"{int(v):0{digits}x}\n" for v in encode(words, t_bits)))
 
     params = {
         "C": c,
@@ -80,8 +116,10 @@ def test_thresholding(p, tmp_path):
         "OUT_BITS": out_bits,
         "BIAS": bias,
         "OUT_BIPOLAR": bipolar,
-        "THRESHOLDS_FILE": f'"{thr_file}"',
+        "THRESHOLDS_FILE": f'"{rtl_file}"',
     }
+    if layout:
+        params["THRESHOLDS_LAYOUT"] = layout
     # RUNTIME_WRITE needs the module with the s_axilite ports; the other runs the ROM shell
     top = "fx_thresholding_axi" if runtime_write else "fx_thresholding"
     if runtime_write:
