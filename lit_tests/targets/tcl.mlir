@@ -34,6 +34,12 @@ builtin.module {
 // PROJ:      create_project $proj_name $proj_dir -part $part -force
 // PROJ:      set sources [list \
 // PROJ:          [file join $rtl_dir fx_mvu.sv] \
+// PROJ-NEXT:     [file join $rtl_dir fx_mvu_act.sv] \
+// PROJ-NEXT:     [file join $rtl_dir fx_mvu_addtree.sv] \
+// PROJ-NEXT:     [file join $rtl_dir fx_mvu_delay.sv] \
+// PROJ-NEXT:     [file join $rtl_dir fx_mvu_dsp.sv] \
+// PROJ-NEXT:     [file join $rtl_dir fx_mvu_lut.sv] \
+// PROJ-NEXT:     [file join $rtl_dir fx_threshold_search.sv] \
 // PROJ-NEXT:     [file join $rtl_dir fx_thresholding.sv] \
 // PROJ-NEXT:     [file join $rtl_dir MVAU_rtl_0.sv] \
 // PROJ-NEXT:     [file join $rtl_dir Thresholding_rtl_0.sv] \
