@@ -6,7 +6,11 @@
 // Interface (one beat of PE lanes per cycle when en = 1, no back-pressure of its own):
 //   in_valid, in_fold, in_x   a beat: lane l holds the value of channel in_fold·PE + l as
 //                             an X_BITS two's complement number (callers sign- or
-//                             zero-extend; X_BITS >= T_BITS); in_fold < C/PE.
+//                             zero-extend; X_BITS >= T_BITS); in_fold < C/PE. Best straight
+//                             from a register with an initial value (fx_thresholding's fold
+//                             counter): Yosys merges an address register without one into
+//                             the tables as a synchronous read, moving it behind the ROM
+//                             (T_BITS flip-flops per lane, and no LUT shared with the compare).
 //   out_valid, out_count      K = $clog2(N + 1) cycles later (counting enabled cycles):
 //                             lane l's count in out_count[l·K +: K], 0 .. N.
 //   en                        advances every stage at once; with en = 0 the pipeline and
@@ -198,7 +202,7 @@ module fx_threshold_search #(
             else if (en) vq <= vi;
         end
 
-        // initial values on the registers that address the tables: see in_fold
+        // an initial value on the registers that address the tables: see in_fold
         initial pq = '0;
         always_ff @(posedge ap_clk) begin
             if (en)

@@ -114,7 +114,9 @@ endmodule
 // (synthesis initialises memories only from constants or a file read straight into
 // them), so a row holds the XOR of the current thresholds with the file's: all zeros at
 // configuration; the file's values are wired in as constants and the XOR costs no LUT of
-// its own (it folds into the compare and read-out logic).
+// its own (it folds into the compare and read-out logic). They come from constant indices
+// into the channel-major array, so, as for fx_threshold_search's layout 0, Yosys takes
+// time growing with (C·N)^2 (seconds up to about a thousand thresholds).
 /* verilator lint_off DECLFILENAME */
 module fx_thresholding_axi #(
     parameter int C = 1,
