@@ -21,11 +21,11 @@ builtin.module {
   }
 }
 
-// CHECK:      sv: 3 layer wrappers, 3 library files -> {{.*}}
+// CHECK:      sv: 3 layer wrappers, 10 library files -> {{.*}}
 // CHECK-NEXT:   MVAU_rtl_0.sv: fx_mvu MW=8 MH=4 PE=2 SIMD=4 xnor, raw +-1 products: popcount p, wrapper 2p-8, weights streamed by fx_memstream, MVAU_rtl_0_weights.dat
 // CHECK-NEXT:   Thresholding_rtl_0.sv: fx_thresholding C=4 PE=2 N=3, Thresholding_rtl_0_thresholds.dat
 // CHECK-NEXT:   Reshape_0.sv: wire
-// CHECK-NEXT: library: fx_memstream.sv, fx_mvu.sv, fx_thresholding.sv
+// CHECK-NEXT: library: fx_fifo.sv, fx_memstream.sv, fx_mvu.sv, fx_mvu_act.sv, fx_mvu_addtree.sv, fx_mvu_delay.sv, fx_mvu_dsp.sv, fx_mvu_lut.sv, fx_threshold_search.sv, fx_thresholding.sv
 
 // MVAU:      module MVAU_rtl_0 #(
 // MVAU-NEXT:     parameter WEIGHTS_FILE = "MVAU_rtl_0_weights.dat"
@@ -80,16 +80,20 @@ builtin.module {
 // THR-NEXT:         .OUT_BITS(2),
 // THR-NEXT:         .BIAS(0),
 // THR-NEXT:         .OUT_BIPOLAR(0),
+// THR-NEXT:         .THRESHOLDS_LAYOUT(1),
 // THR-NEXT:         .THRESHOLDS_FILE(THRESHOLDS_FILE)
 // THR-NEXT:     ) impl (
 // THR-NEXT:         .ap_clk(ap_clk),
 
-// 4 channels x [-16, 0, 3] (broadcast, -100 clipped to the input minimum)
-// TDAT:      30
+// 4 channels x [-16, 0, 3] (broadcast, -100 clipped to the input minimum), in the search
+// layout: per lane and fold the tree in heap order [unused, T[1], T[0], T[2]]
+// TDAT:      00
 // TDAT-NEXT: 00
-// TDAT-NEXT: 03
 // TDAT-NEXT: 30
+// TDAT-NEXT: 03
 // TDAT-NEXT: 00
+// TDAT-NEXT: 00
+// TDAT-NEXT: 30
 // TDAT-NEXT: 03
 
 // word nf*SF+sf: PE 2 x SIMD 4 lanes of 1-bit codes, lane (pe, s) = W[s][nf*2+pe]
