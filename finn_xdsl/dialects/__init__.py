@@ -9,7 +9,7 @@ from xdsl.ir import Dialect
 
 
 def get_quant() -> Dialect:
-    from finn_xdsl.dialects.quant import Quant
+    from finn_xdsl.dialects.qonnx import Quant
 
     return Quant
 

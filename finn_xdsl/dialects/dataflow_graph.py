@@ -29,7 +29,7 @@ from xdsl.irdl import (
 from xdsl.traits import HasParent, IsolatedFromAbove, IsTerminator
 from xdsl.utils.exceptions import VerifyException
 
-from finn_xdsl.dialects import quant_types as qt
+from finn_xdsl.dialects import qonnx_types as qt
 from finn_xdsl.dialects.dataflow_base import DataflowOperation
 from finn_xdsl.dialects.dataflow_types import StreamType
 

@@ -24,7 +24,7 @@ from xdsl.parser import AttrParser
 from xdsl.printer import Printer
 from xdsl.utils.exceptions import VerifyException
 
-from finn_xdsl.dialects import quant_types as qt
+from finn_xdsl.dialects import qonnx_types as qt
 
 
 def element_bits(elem: Attribute) -> int:

@@ -37,8 +37,8 @@ from xdsl.ir import Block, Operation, SSAValue
 from xdsl.passes import ModulePass
 
 from finn_xdsl.dialects import dataflow as df
-from finn_xdsl.dialects import quant as q
-from finn_xdsl.dialects import quant_types as qt
+from finn_xdsl.dialects import qonnx as q
+from finn_xdsl.dialects import qonnx_types as qt
 from finn_xdsl.errors import LoweringError
 from finn_xdsl.passes import rewrite_utils as ru
 

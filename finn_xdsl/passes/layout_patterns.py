@@ -28,8 +28,8 @@ from xdsl.dialects.builtin import DenseArrayBase, StringAttr, TensorType, f32, i
 from xdsl.ir import Attribute, Operation, SSAValue
 from xdsl.pattern_rewriter import PatternRewriter, RewritePattern
 
-from finn_xdsl.dialects import quant as q
-from finn_xdsl.dialects import quant_types as qt
+from finn_xdsl.dialects import qonnx as q
+from finn_xdsl.dialects import qonnx_types as qt
 
 F32 = np.float32
 

@@ -53,9 +53,9 @@ from xdsl.pattern_rewriter import (
     RewritePattern,
 )
 
-from finn_xdsl.dialects import quant as q
-from finn_xdsl.dialects import quant_types as qt
-from finn_xdsl.dialects.quant_layout_ops import Im2ColOp, MaxPoolNHWCOp, format_input_shape
+from finn_xdsl.dialects import qonnx as q
+from finn_xdsl.dialects import qonnx_types as qt
+from finn_xdsl.dialects.qonnx_layout_ops import Im2ColOp, MaxPoolNHWCOp, format_input_shape
 from finn_xdsl.errors import LoweringError
 from finn_xdsl.passes import rewrite_utils as ru
 from finn_xdsl.passes.layout_patterns import (

@@ -48,7 +48,7 @@ from xdsl.passes import ModulePass
 from xdsl.rewriter import Rewriter
 
 from finn_xdsl.dialects import dataflow as df
-from finn_xdsl.dialects import quant_types as qt
+from finn_xdsl.dialects import qonnx_types as qt
 from finn_xdsl.dialects.dataflow_base import dense_ints
 from finn_xdsl.dialects.dataflow_types import StreamType
 

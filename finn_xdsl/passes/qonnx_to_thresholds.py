@@ -47,8 +47,8 @@ from xdsl.pattern_rewriter import (
     op_type_rewrite_pattern,
 )
 
-from finn_xdsl.dialects import quant as q
-from finn_xdsl.dialects import quant_types as qt
+from finn_xdsl.dialects import qonnx as q
+from finn_xdsl.dialects import qonnx_types as qt
 from finn_xdsl.errors import LoweringError
 from finn_xdsl.passes import rewrite_utils as ru
 from finn_xdsl.passes.threshold_search import float_thresholds

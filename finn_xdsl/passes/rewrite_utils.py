@@ -9,8 +9,8 @@ import numpy as np
 from xdsl.dialects.builtin import IntegerType, Signedness, StringAttr, TensorType, f32
 from xdsl.ir import Attribute, Operation, SSAValue
 
-from finn_xdsl.dialects import quant as q
-from finn_xdsl.dialects import quant_types as qt
+from finn_xdsl.dialects import qonnx as q
+from finn_xdsl.dialects import qonnx_types as qt
 
 
 def channel_vector(value: np.ndarray, shape: tuple[int, ...], axis: int) -> np.ndarray | None:

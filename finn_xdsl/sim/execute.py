@@ -16,11 +16,11 @@ from xdsl.dialects.builtin import ArrayAttr, DictionaryAttr, ModuleOp, StringAtt
 from xdsl.interpreter import Interpreter
 from xdsl.interpreters.func import FuncFunctions
 
-from finn_xdsl.dialects import quant_types as qt
+from finn_xdsl.dialects import qonnx_types as qt
 from finn_xdsl.errors import FinnError
 from finn_xdsl.sim.dataflow import DataflowFunctions
-from finn_xdsl.sim.quant import QuantFunctions
-from finn_xdsl.sim.quant_layout import QuantLayoutFunctions
+from finn_xdsl.sim.qonnx import QuantFunctions
+from finn_xdsl.sim.qonnx_layout import QuantLayoutFunctions
 
 NAME_ATTR = "quant.name"
 ENTRY = "main"

@@ -36,7 +36,7 @@ from finn_xdsl.backends import get_all_targets
 from finn_xdsl.backends.sv import SVTarget, legalize_module, sources_for
 from finn_xdsl.backends.sv_layers import LayerPlan, legalize
 from finn_xdsl.dialects import dataflow as df
-from finn_xdsl.dialects import quant_types as qt
+from finn_xdsl.dialects import qonnx_types as qt
 from finn_xdsl.errors import FinnError
 from finn_xdsl.sim.execute import execute
 from finn_xdsl.sim.packing import pack_beats

@@ -20,7 +20,7 @@ from xdsl.printer import Printer
 from xdsl.utils.exceptions import VerifyException
 
 from finn_xdsl.dialects import dataflow as df
-from finn_xdsl.dialects.quant_types import bipolar
+from finn_xdsl.dialects.qonnx_types import bipolar
 from finn_xdsl.tools.common import make_context
 
 

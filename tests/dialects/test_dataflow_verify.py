@@ -17,8 +17,8 @@ from xdsl.ir import Block, Region
 from xdsl.rewriter import Rewriter
 
 from finn_xdsl.dialects import dataflow as df
-from finn_xdsl.dialects import quant as q
-from finn_xdsl.dialects.quant_types import bipolar
+from finn_xdsl.dialects import qonnx as q
+from finn_xdsl.dialects.qonnx_types import bipolar
 from finn_xdsl.errors import FinnError
 from finn_xdsl.utils.diagnostics import verify_module
 

@@ -14,8 +14,8 @@ from xdsl.dialects import func
 from xdsl.dialects.builtin import IntegerType, Signedness
 from xdsl.printer import Printer
 
-from finn_xdsl.dialects import quant as q
-from finn_xdsl.dialects.quant_types import bipolar
+from finn_xdsl.dialects import qonnx as q
+from finn_xdsl.dialects.qonnx_types import bipolar
 from finn_xdsl.errors import FinnError
 from finn_xdsl.frontend.qonnx import import_onnx, load_model, supported_ops, value_name
 from finn_xdsl.tools.common import make_context, parse_mlir
@@ -43,7 +43,7 @@ def test_import_types_follow_qonnx_datatypes(name, imported):
     module = imported(name)
     model = load_model(model_path(name))
     annotated = {n.output[0]: model.get_tensor_datatype(n.output[0]).name for n in model.graph.node}
-    from finn_xdsl.dialects.quant_types import dtype_name
+    from finn_xdsl.dialects.qonnx_types import dtype_name
 
     seen = {}
     for op in module.walk():

@@ -10,8 +10,8 @@ from conftest import MODEL_FILES
 from pass_harness import assert_pass_preserves, model_inputs
 
 from finn_xdsl.dialects import dataflow as df
-from finn_xdsl.dialects import quant as q
-from finn_xdsl.dialects import quant_types as qt
+from finn_xdsl.dialects import qonnx as q
+from finn_xdsl.dialects import qonnx_types as qt
 from finn_xdsl.errors import LoweringError
 from finn_xdsl.passes.convert_to_dataflow import ConvertToDataflowPass
 from finn_xdsl.passes.lower_conv import LowerConvPass

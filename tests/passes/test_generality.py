@@ -30,8 +30,8 @@ import pytest
 from qonnx_models import Spec, build, input_shape, make_model, random_spec
 
 from finn_xdsl.dialects import dataflow as df
-from finn_xdsl.dialects import quant as q
-from finn_xdsl.dialects import quant_types as qt
+from finn_xdsl.dialects import qonnx as q
+from finn_xdsl.dialects import qonnx_types as qt
 from finn_xdsl.errors import LoweringError
 from finn_xdsl.frontend.qonnx import import_onnx, load_model
 from finn_xdsl.passes.to_dataflow import ToDataflowPass

@@ -29,8 +29,8 @@ from xdsl.dialects.builtin import (
 )
 from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
 
-from finn_xdsl.dialects import quant as q
-from finn_xdsl.dialects.quant_types import bipolar, ternary
+from finn_xdsl.dialects import qonnx as q
+from finn_xdsl.dialects.qonnx_types import bipolar, ternary
 from finn_xdsl.errors import LoweringError
 from finn_xdsl.passes import get_all_passes
 from finn_xdsl.passes.lower_conv import LowerConvPass

@@ -25,7 +25,7 @@ from xdsl.ir import Block, Region
 from xdsl.parser import Parser
 
 from finn_xdsl.dialects import dataflow as df
-from finn_xdsl.dialects import quant as q
+from finn_xdsl.dialects import qonnx as q
 from finn_xdsl.sim.execute import execute
 from finn_xdsl.tools.common import make_context
 

@@ -28,14 +28,14 @@ from xdsl.dialects.builtin import (
 from xdsl.ir import Block, Region
 from xdsl.utils.exceptions import VerifyException
 
-from finn_xdsl.dialects import quant as q
-from finn_xdsl.dialects.quant_layout_ops import (
+from finn_xdsl.dialects import qonnx as q
+from finn_xdsl.dialects.qonnx_layout_ops import (
     Im2ColOp,
     MaxPoolNHWCOp,
     format_input_shape,
     parse_input_shape,
 )
-from finn_xdsl.dialects.quant_types import bipolar, ternary
+from finn_xdsl.dialects.qonnx_types import bipolar, ternary
 from finn_xdsl.sim import layout_kernels as lk
 from finn_xdsl.sim.execute import execute
 from finn_xdsl.tools.common import make_context, parse_mlir

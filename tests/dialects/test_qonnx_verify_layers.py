@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 from xdsl.dialects.builtin import f32, i32, i64
 
-from finn_xdsl.dialects import quant as q
-from finn_xdsl.dialects.quant_types import bipolar
+from finn_xdsl.dialects import qonnx as q
+from finn_xdsl.dialects.qonnx_types import bipolar
 
-from quant_helpers import build, fa, fails, fails_one_line, ia, si, t
+from qonnx_helpers import build, fa, fails, fails_one_line, ia, si, t
 
 
 def bn(x=None, scale=None, var=None, result=None, **props):

@@ -28,8 +28,8 @@ from xdsl.irdl import (
 )
 from xdsl.utils.exceptions import VerifyException
 
-from finn_xdsl.dialects import quant_types as qt
-from finn_xdsl.dialects.quant_base import (
+from finn_xdsl.dialects import qonnx_types as qt
+from finn_xdsl.dialects.qonnx_base import (
     ROUNDING_MODES,
     OnnxAttr,
     QuantOperation,
@@ -40,7 +40,7 @@ from finn_xdsl.dialects.quant_base import (
     elem_of,
     shape_of,
 )
-from finn_xdsl.dialects.quant_types import bipolar
+from finn_xdsl.dialects.qonnx_types import bipolar
 
 # ----------------------------------------------------------------------------- quantizers
 

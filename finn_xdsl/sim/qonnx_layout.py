@@ -9,9 +9,9 @@ from typing import Any
 
 from xdsl.interpreter import Interpreter, InterpreterFunctions, impl, register_impls
 
-from finn_xdsl.dialects import quant_layout_ops as ql
+from finn_xdsl.dialects import qonnx_layout_ops as ql
 from finn_xdsl.sim import layout_kernels as lk
-from finn_xdsl.sim.quant import _cast
+from finn_xdsl.sim.qonnx import _cast
 
 Args = tuple[Any, ...]
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from xdsl.ir import Dialect
 
-from finn_xdsl.dialects.quant_base import (  # noqa: F401  (the dialect's public API)
+from finn_xdsl.dialects.qonnx_base import (  # noqa: F401  (the dialect's public API)
     AUTO_PADS,
     ROUNDING_MODES,
     ConstantOp,
@@ -28,7 +28,7 @@ from finn_xdsl.dialects.quant_base import (  # noqa: F401  (the dialect's public
     ints,
     shape_of,
 )
-from finn_xdsl.dialects.quant_nn_ops import (
+from finn_xdsl.dialects.qonnx_nn_ops import (
     AddOp,
     AveragePoolOp,
     BatchNormOp,
@@ -46,14 +46,14 @@ from finn_xdsl.dialects.quant_nn_ops import (
     SqrtOp,
     SubOp,
 )
-from finn_xdsl.dialects.quant_layout_ops import Im2ColOp, MaxPoolNHWCOp
-from finn_xdsl.dialects.quant_qonnx_ops import (
+from finn_xdsl.dialects.qonnx_layout_ops import Im2ColOp, MaxPoolNHWCOp
+from finn_xdsl.dialects.qonnx_quant_ops import (
     BipolarQuantOp,
     MultiThresholdOp,
     QuantOp,
     TruncOp,
 )
-from finn_xdsl.dialects.quant_tensor_ops import (
+from finn_xdsl.dialects.qonnx_tensor_ops import (
     ArgMaxOp,
     ConcatOp,
     FlattenOp,
@@ -62,7 +62,7 @@ from finn_xdsl.dialects.quant_tensor_ops import (
     TopKOp,
     TransposeOp,
 )
-from finn_xdsl.dialects.quant_types import BipolarType, TernaryType, bipolar, ternary  # noqa: F401
+from finn_xdsl.dialects.qonnx_types import BipolarType, TernaryType, bipolar, ternary  # noqa: F401
 
 OPS: tuple[type[QuantOperation], ...] = (
     ConstantOp,

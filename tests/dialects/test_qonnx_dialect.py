@@ -12,12 +12,12 @@ import pytest
 from xdsl.dialects.builtin import DenseIntOrFPElementsAttr, StringAttr, f32, i64
 from xdsl.utils.exceptions import VerifyException
 
-from finn_xdsl.dialects import quant as q
-from finn_xdsl.dialects.quant_types import BipolarType, TernaryType, bipolar, ternary
+from finn_xdsl.dialects import qonnx as q
+from finn_xdsl.dialects.qonnx_types import BipolarType, TernaryType, bipolar, ternary
 from finn_xdsl.errors import FinnError
 from finn_xdsl.utils.diagnostics import verify_module
 
-from quant_helpers import DYN, Quantized, build, build_constant, fa, ia, module_of, parse, si, t, to_text, ui
+from qonnx_helpers import DYN, Quantized, build, build_constant, fa, ia, module_of, parse, si, t, to_text, ui
 
 W2 = np.array([[1, -1, 0], [0, 1, -1], [-1, 0, 1], [1, 1, -1]], dtype=np.float32)
 THRESHOLDS = np.array([[-1, 0, 1]] * 4, dtype=np.float32)

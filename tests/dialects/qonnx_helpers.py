@@ -31,7 +31,7 @@ from xdsl.parser import Parser
 from xdsl.printer import Printer
 from xdsl.utils.exceptions import VerifyException
 
-from finn_xdsl.dialects import quant as q
+from finn_xdsl.dialects import qonnx as q
 from finn_xdsl.errors import FinnError
 from finn_xdsl.tools.common import make_context
 from finn_xdsl.utils.diagnostics import verify_module

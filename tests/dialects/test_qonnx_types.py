@@ -16,10 +16,10 @@ from xdsl.dialects.builtin import (
     i64,
 )
 
-from finn_xdsl.dialects import quant_types as qt
-from finn_xdsl.dialects.quant_types import BipolarType, TernaryType, bipolar, ternary
+from finn_xdsl.dialects import qonnx_types as qt
+from finn_xdsl.dialects.qonnx_types import BipolarType, TernaryType, bipolar, ternary
 
-from quant_helpers import parse, si, t, to_text, ui
+from qonnx_helpers import parse, si, t, to_text, ui
 
 INT_NAMES = [f"INT{w}" for w in (2, 3, 4, 5, 6, 7, 8, 16, 24, 32)]
 # UINT1 is the same type as BINARY and prints as BINARY (test_uint1_is_binary)

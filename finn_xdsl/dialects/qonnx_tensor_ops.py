@@ -28,7 +28,7 @@ from xdsl.irdl import (
 )
 from xdsl.utils.exceptions import VerifyException
 
-from finn_xdsl.dialects.quant_base import (
+from finn_xdsl.dialects.qonnx_base import (
     OnnxAttr,
     QuantOperation,
     _bool,

@@ -39,7 +39,7 @@ from xdsl.printer import Printer
 from xdsl.traits import Pure
 from xdsl.utils.exceptions import VerifyException
 
-from finn_xdsl.dialects import quant_types as qt
+from finn_xdsl.dialects import qonnx_types as qt
 from finn_xdsl.utils import onnx_shapes as shp
 
 

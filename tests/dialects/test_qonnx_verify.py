@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 from xdsl.dialects.builtin import BytesAttr, DenseIntOrFPElementsAttr, f16, f32, i64
 
-from finn_xdsl.dialects import quant as q
-from finn_xdsl.dialects.quant_types import bipolar, ternary
+from finn_xdsl.dialects import qonnx as q
+from finn_xdsl.dialects.qonnx_types import bipolar, ternary
 
-from quant_helpers import DYN, build, build_constant, fa, fails, fails_one_line, place, si, t, ui
+from qonnx_helpers import DYN, build, build_constant, fa, fails, fails_one_line, place, si, t, ui
 
 
 def dense(elem, values, shape=None):

@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 from xdsl.interpreter import Interpreter, InterpreterFunctions, impl, register_impls
 
-from finn_xdsl.dialects import quant as q
-from finn_xdsl.dialects import quant_types as qt
+from finn_xdsl.dialects import qonnx as q
+from finn_xdsl.dialects import qonnx_types as qt
 from finn_xdsl.sim import kernels as k
 from finn_xdsl.utils import onnx_shapes as shp
 

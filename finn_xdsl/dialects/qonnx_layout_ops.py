@@ -26,8 +26,8 @@ from xdsl.dialects.builtin import (
 from xdsl.irdl import irdl_op_definition, operand_def, opt_prop_def, prop_def, result_def
 from xdsl.utils.exceptions import VerifyException
 
-from finn_xdsl.dialects import quant_types as qt
-from finn_xdsl.dialects.quant_base import (
+from finn_xdsl.dialects import qonnx_types as qt
+from finn_xdsl.dialects.qonnx_base import (
     OnnxAttr,
     QuantOperation,
     _bool,
