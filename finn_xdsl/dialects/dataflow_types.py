@@ -118,7 +118,7 @@ class StreamType(ParametrizedAttribute, TypeAttribute):
         if not qt.is_quantized(self.element_type):
             raise VerifyException(
                 f"{self}: stream elements must be quantized integers (si<N>, ui<N>, "
-                f"!quant.bipolar, !quant.ternary), got {self.element_type}"
+                f"!qonnx.bipolar, !qonnx.ternary), got {self.element_type}"
             )
         lanes = self.num_lanes
         if lanes < 1:

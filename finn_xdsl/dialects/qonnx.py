@@ -1,9 +1,9 @@
 """
-The `quant` dialect: a QONNX graph as SSA IR.
+The `qonnx` dialect: a QONNX graph as SSA IR.
 
 One op per QONNX/ONNX node type that Brevitas exports (Quant, BipolarQuant, Trunc,
 MultiThreshold and the standard ONNX ops around them). Tensors are builtin ranked tensors
-whose element type carries the QONNX DataType (see `quant_types`). Every op keeps the
+whose element type carries the QONNX DataType (see `qonnx_types`). Every op keeps the
 ONNX node name in `node_name`, because it becomes the layer name in reports and the
 location of every error we print.
 
@@ -22,7 +22,7 @@ from finn_xdsl.dialects.qonnx_base import (  # noqa: F401  (the dialect's public
     ROUNDING_MODES,
     ConstantOp,
     OnnxAttr,
-    QuantOperation,
+    QonnxOperation,
     constant_value,
     elem_of,
     ints,
@@ -64,7 +64,7 @@ from finn_xdsl.dialects.qonnx_tensor_ops import (
 )
 from finn_xdsl.dialects.qonnx_types import BipolarType, TernaryType, bipolar, ternary  # noqa: F401
 
-OPS: tuple[type[QuantOperation], ...] = (
+OPS: tuple[type[QonnxOperation], ...] = (
     ConstantOp,
     QuantOp,
     BipolarQuantOp,
@@ -99,6 +99,6 @@ OPS: tuple[type[QuantOperation], ...] = (
 )
 
 # ONNX op type -> op class, for the frontend and its "supported ops" message.
-BY_ONNX_OP: dict[str, type[QuantOperation]] = {op.ONNX_OP: op for op in OPS}
+BY_ONNX_OP: dict[str, type[QonnxOperation]] = {op.ONNX_OP: op for op in OPS}
 
-Quant = Dialect("quant", list(OPS), [BipolarType, TernaryType])
+Qonnx = Dialect("qonnx", list(OPS), [BipolarType, TernaryType])

@@ -1,6 +1,6 @@
 """
-What every `quant` op shares: the base class with its node name, assembly format and
-static-shape checks, the helpers verifiers use, and `quant.constant`, which every other
+What every `qonnx` op shares: the base class with its node name, assembly format and
+static-shape checks, the helpers verifiers use, and `qonnx.constant`, which every other
 op reads its static operands from.
 """
 
@@ -88,13 +88,13 @@ def elem_of(value: SSAValue) -> Attribute:
 
 
 def constant_value(value: SSAValue) -> np.ndarray | None:
-    """The numpy value of `value` if a quant.constant defines it, else None."""
+    """The numpy value of `value` if a qonnx.constant defines it, else None."""
     if isinstance(op := value.owner, ConstantOp):
         return op.to_numpy()
     return None
 
 
-class QuantOperation(IRDLOperation):
+class QonnxOperation(IRDLOperation):
     """Common base: node name, uniform assembly format, static-shape check.
 
     Subclasses implement `verify_op`; the base `verify_` runs the checks every op
@@ -156,7 +156,7 @@ class QuantOperation(IRDLOperation):
 
 
 def check_broadcasts_to(
-    op: QuantOperation, names: Sequence[str], target: Sequence[int], what: str = "input"
+    op: QonnxOperation, names: Sequence[str], target: Sequence[int], what: str = "input"
 ) -> None:
     for name in names:
         operand = getattr(op, name)
@@ -177,7 +177,7 @@ def check_broadcasts_to(
 
 
 @irdl_op_definition
-class ConstantOp(QuantOperation):
+class ConstantOp(QonnxOperation):
     """A constant tensor (ONNX initializer or Constant node), stored as raw bytes.
 
     The dense value holds the storage type (f32, i64, ...); the result type may refine
@@ -185,7 +185,7 @@ class ConstantOp(QuantOperation):
     case the verifier checks every value is in range.
     """
 
-    name = "quant.constant"
+    name = "qonnx.constant"
     ONNX_OP: ClassVar[str] = "Constant"
 
     value = prop_def(DenseIntOrFPElementsAttr)

@@ -1,12 +1,12 @@
 """
-The channels-last (NHWC) ops of the `quant` dialect that `lower-conv` produces: qonnx's
+The channels-last (NHWC) ops of the `qonnx` dialect that `lower-conv` produces: qonnx's
 custom ops Im2Col and MaxPoolNHWC, with qonnx's semantics (their numpy reference is
 `finn_xdsl.sim.layout_kernels`).
 
-Both take a 4-D NHWC tensor. `quant.im2col` turns every k_h x k_w window of a padded,
+Both take a 4-D NHWC tensor. `qonnx.im2col` turns every k_h x k_w window of a padded,
 strided, dilated image into one vector, patch order (k_h, k_w, C) with C innermost, as
 finn-hlslib's sliding window generator streams it; a convolution is then a MatMul of
-those vectors with a (k_h * k_w * C, M) weight matrix. `quant.max_pool_nhwc` is ONNX
+those vectors with a (k_h * k_w * C, M) weight matrix. `qonnx.max_pool_nhwc` is ONNX
 MaxPool on a channels-last tensor.
 """
 
@@ -29,7 +29,7 @@ from xdsl.utils.exceptions import VerifyException
 from finn_xdsl.dialects import qonnx_types as qt
 from finn_xdsl.dialects.qonnx_base import (
     OnnxAttr,
-    QuantOperation,
+    QonnxOperation,
     _bool,
     _int,
     elem_of,
@@ -59,7 +59,7 @@ def _check_lengths(names_values, n: int) -> None:
             raise VerifyException(f"{name} must be {kind}, got {list(vals)}")
 
 
-def _check_nhwc(op: QuantOperation) -> tuple[int, ...]:
+def _check_nhwc(op: QonnxOperation) -> tuple[int, ...]:
     xs = shape_of(op.operands[0])
     if len(xs) != 4:
         raise VerifyException(f"input must be a 4-D NHWC tensor, got rank {len(xs)}")
@@ -67,18 +67,18 @@ def _check_nhwc(op: QuantOperation) -> tuple[int, ...]:
 
 
 @irdl_op_definition
-class Im2ColOp(QuantOperation):
+class Im2ColOp(QonnxOperation):
     """qonnx Im2Col: (N, H, W, C) -> (N, OH, OW, k_h * k_w * C), patches in (k_h, k_w, C)
     order. `pad_amount` is (H_begin, W_begin, H_end, W_end) filled with `pad_value`;
     `depthwise` only marks the producer of a depthwise convolution (the values do not
     depend on it).
 
     The result keeps the input's element type, except that padding may widen it to a
-    type that also holds `pad_value` (zero-padding a !quant.bipolar image gives
-    !quant.ternary values).
+    type that also holds `pad_value` (zero-padding a !qonnx.bipolar image gives
+    !qonnx.ternary values).
     """
 
-    name = "quant.im2col"
+    name = "qonnx.im2col"
     ONNX_OP: ClassVar[str] = "Im2Col"
     ONNX_ATTRS: ClassVar[dict[str, OnnxAttr]] = {
         "stride": OnnxAttr("stride", "ints"),
@@ -154,11 +154,11 @@ class Im2ColOp(QuantOperation):
 
 
 @irdl_op_definition
-class MaxPoolNHWCOp(QuantOperation):
+class MaxPoolNHWCOp(QonnxOperation):
     """qonnx MaxPoolNHWC: ONNX MaxPool (kernel_shape, strides, pads, ceil_mode) on an
     (N, H, W, C) tensor. `pads` are ONNX's (H_begin, W_begin, H_end, W_end)."""
 
-    name = "quant.max_pool_nhwc"
+    name = "qonnx.max_pool_nhwc"
     ONNX_OP: ClassVar[str] = "MaxPoolNHWC"
     ONNX_ATTRS: ClassVar[dict[str, OnnxAttr]] = {
         "kernel_shape": OnnxAttr("kernel_shape", "ints"),
@@ -197,4 +197,4 @@ class MaxPoolNHWCOp(QuantOperation):
         self.expect_shape(self.output, (xs[0], *out, xs[3]))
 
 
-LAYOUT_OPS: tuple[type[QuantOperation], ...] = (Im2ColOp, MaxPoolNHWCOp)
+LAYOUT_OPS: tuple[type[QonnxOperation], ...] = (Im2ColOp, MaxPoolNHWCOp)

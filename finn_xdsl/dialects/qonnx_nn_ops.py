@@ -1,5 +1,5 @@
 """
-The arithmetic ONNX ops of the `quant` dialect: MatMul, Gemm, Conv, elementwise ops,
+The arithmetic ONNX ops of the `qonnx` dialect: MatMul, Gemm, Conv, elementwise ops,
 BatchNormalization and pooling, with ONNX semantics and shape rules.
 """
 
@@ -28,7 +28,7 @@ from xdsl.utils.exceptions import VerifyException
 
 from finn_xdsl.dialects.qonnx_base import (
     OnnxAttr,
-    QuantOperation,
+    QonnxOperation,
     _bool,
     _f32,
     _int,
@@ -42,10 +42,10 @@ from finn_xdsl.utils import onnx_shapes as shp
 
 
 @irdl_op_definition
-class MatMulOp(QuantOperation):
+class MatMulOp(QonnxOperation):
     """ONNX MatMul (numpy matmul semantics)."""
 
-    name = "quant.matmul"
+    name = "qonnx.matmul"
     ONNX_OP: ClassVar[str] = "MatMul"
 
     lhs = operand_def(TensorType)
@@ -59,10 +59,10 @@ class MatMulOp(QuantOperation):
 
 
 @irdl_op_definition
-class GemmOp(QuantOperation):
+class GemmOp(QonnxOperation):
     """ONNX Gemm: alpha * op(A) @ op(B) + beta * C."""
 
-    name = "quant.gemm"
+    name = "qonnx.gemm"
     ONNX_OP: ClassVar[str] = "Gemm"
     ONNX_ATTRS: ClassVar[dict[str, OnnxAttr]] = {
         "alpha": OnnxAttr("alpha", "float"),
@@ -97,7 +97,7 @@ class GemmOp(QuantOperation):
             check_broadcasts_to(self, ("c",), out, "output")
 
 
-class _WindowOp(QuantOperation):
+class _WindowOp(QonnxOperation):
     """Shared attribute handling for Conv, MaxPool and AveragePool."""
 
     def spatial_rank(self) -> int:
@@ -158,7 +158,7 @@ _WINDOW_ATTRS = {
 class ConvOp(_WindowOp):
     """ONNX Conv (N-d, grouped, dilated), weights (M, C/group, k...)."""
 
-    name = "quant.conv"
+    name = "qonnx.conv"
     ONNX_OP: ClassVar[str] = "Conv"
     ONNX_ATTRS: ClassVar[dict[str, OnnxAttr]] = {
         **_WINDOW_ATTRS,
@@ -207,7 +207,7 @@ class ConvOp(_WindowOp):
 # ----------------------------------------------------------------------------- elementwise
 
 
-class _BinaryOp(QuantOperation):
+class _BinaryOp(QonnxOperation):
     """Elementwise binary op with multidirectional broadcasting."""
 
     lhs = operand_def(TensorType)
@@ -222,35 +222,35 @@ class _BinaryOp(QuantOperation):
 
 @irdl_op_definition
 class AddOp(_BinaryOp):
-    name = "quant.add"
+    name = "qonnx.add"
     ONNX_OP: ClassVar[str] = "Add"
 
 
 @irdl_op_definition
 class SubOp(_BinaryOp):
-    name = "quant.sub"
+    name = "qonnx.sub"
     ONNX_OP: ClassVar[str] = "Sub"
 
 
 @irdl_op_definition
 class MulOp(_BinaryOp):
-    name = "quant.mul"
+    name = "qonnx.mul"
     ONNX_OP: ClassVar[str] = "Mul"
 
 
 @irdl_op_definition
 class DivOp(_BinaryOp):
-    name = "quant.div"
+    name = "qonnx.div"
     ONNX_OP: ClassVar[str] = "Div"
 
 
 @irdl_op_definition
 class PowOp(_BinaryOp):
-    name = "quant.pow"
+    name = "qonnx.pow"
     ONNX_OP: ClassVar[str] = "Pow"
 
 
-class _UnaryOp(QuantOperation):
+class _UnaryOp(QonnxOperation):
     x = operand_def(TensorType)
     output = result_def(TensorType)
 
@@ -260,34 +260,34 @@ class _UnaryOp(QuantOperation):
 
 @irdl_op_definition
 class ReluOp(_UnaryOp):
-    name = "quant.relu"
+    name = "qonnx.relu"
     ONNX_OP: ClassVar[str] = "Relu"
 
 
 @irdl_op_definition
 class SigmoidOp(_UnaryOp):
-    name = "quant.sigmoid"
+    name = "qonnx.sigmoid"
     ONNX_OP: ClassVar[str] = "Sigmoid"
 
 
 @irdl_op_definition
 class SqrtOp(_UnaryOp):
-    name = "quant.sqrt"
+    name = "qonnx.sqrt"
     ONNX_OP: ClassVar[str] = "Sqrt"
 
 
 @irdl_op_definition
 class IdentityOp(_UnaryOp):
-    name = "quant.identity"
+    name = "qonnx.identity"
     ONNX_OP: ClassVar[str] = "Identity"
     KEEPS_DTYPE: ClassVar[bool] = True
 
 
 @irdl_op_definition
-class BatchNormOp(QuantOperation):
+class BatchNormOp(QonnxOperation):
     """ONNX BatchNormalization in inference mode."""
 
-    name = "quant.batch_norm"
+    name = "qonnx.batch_norm"
     ONNX_OP: ClassVar[str] = "BatchNormalization"
     ONNX_ATTRS: ClassVar[dict[str, OnnxAttr]] = {
         "epsilon": OnnxAttr("epsilon", "float"),
@@ -329,7 +329,7 @@ class BatchNormOp(QuantOperation):
 class MaxPoolOp(_WindowOp):
     """ONNX MaxPool (values only; the Indices output is not supported)."""
 
-    name = "quant.max_pool"
+    name = "qonnx.max_pool"
     ONNX_OP: ClassVar[str] = "MaxPool"
     ONNX_ATTRS: ClassVar[dict[str, OnnxAttr]] = {
         **_WINDOW_ATTRS,
@@ -364,7 +364,7 @@ class MaxPoolOp(_WindowOp):
 class AveragePoolOp(_WindowOp):
     """ONNX AveragePool."""
 
-    name = "quant.average_pool"
+    name = "qonnx.average_pool"
     ONNX_OP: ClassVar[str] = "AveragePool"
     ONNX_ATTRS: ClassVar[dict[str, OnnxAttr]] = {
         **_WINDOW_ATTRS,
@@ -388,10 +388,10 @@ class AveragePoolOp(_WindowOp):
 
 
 @irdl_op_definition
-class GlobalAveragePoolOp(QuantOperation):
+class GlobalAveragePoolOp(QonnxOperation):
     """ONNX GlobalAveragePool: mean over all spatial dimensions."""
 
-    name = "quant.global_average_pool"
+    name = "qonnx.global_average_pool"
     ONNX_OP: ClassVar[str] = "GlobalAveragePool"
 
     x = operand_def(TensorType)

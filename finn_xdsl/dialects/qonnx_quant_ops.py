@@ -1,5 +1,5 @@
 """
-The QONNX quantization ops of the `quant` dialect: Quant, BipolarQuant, Trunc and
+The QONNX quantization ops of the `qonnx` dialect: Quant, BipolarQuant, Trunc and
 MultiThreshold, with QONNX's semantics (see finn_xdsl.sim.kernels).
 """
 
@@ -32,7 +32,7 @@ from finn_xdsl.dialects import qonnx_types as qt
 from finn_xdsl.dialects.qonnx_base import (
     ROUNDING_MODES,
     OnnxAttr,
-    QuantOperation,
+    QonnxOperation,
     _bool,
     _f32,
     check_broadcasts_to,
@@ -52,7 +52,7 @@ def _check_rounding(mode: StringAttr) -> None:
         )
 
 
-def _check_bitwidth(op: QuantOperation, name: str) -> int | None:
+def _check_bitwidth(op: QonnxOperation, name: str) -> int | None:
     """A bit width operand must be a scalar; a constant one an integer in [1, 64].
 
     Returns the width when it is a constant, for the result-type checks.
@@ -70,7 +70,7 @@ def _check_bitwidth(op: QuantOperation, name: str) -> int | None:
     return int(b)
 
 
-def _check_nonzero_scale(op: QuantOperation, names: Sequence[str] = ("scale",)) -> None:
+def _check_nonzero_scale(op: QonnxOperation, names: Sequence[str] = ("scale",)) -> None:
     """Quantizers divide by their scales; a constant zero would make every output inf/NaN."""
     for name in names:
         operand = getattr(op, name)
@@ -80,13 +80,13 @@ def _check_nonzero_scale(op: QuantOperation, names: Sequence[str] = ("scale",)) 
 
 
 @irdl_op_definition
-class QuantOp(QuantOperation):
+class QuantOp(QonnxOperation):
     """QONNX Quant: y = (clamp(round(x / scale + zeropt)) - zeropt) * scale.
 
     signed/narrow/bitwidth select the integer range; a 1-bit signed Quant is bipolar.
     """
 
-    name = "quant.quant"
+    name = "qonnx.quant"
     ONNX_OP: ClassVar[str] = "Quant"
     ONNX_ATTRS: ClassVar[dict[str, OnnxAttr]] = {
         "signed": OnnxAttr("signed", "bool"),
@@ -139,10 +139,10 @@ class QuantOp(QuantOperation):
 
 
 @irdl_op_definition
-class BipolarQuantOp(QuantOperation):
+class BipolarQuantOp(QonnxOperation):
     """QONNX BipolarQuant: y = (x >= 0 ? +1 : -1) * scale."""
 
-    name = "quant.bipolar_quant"
+    name = "qonnx.bipolar_quant"
     ONNX_OP: ClassVar[str] = "BipolarQuant"
 
     x = operand_def(TensorType)
@@ -155,22 +155,22 @@ class BipolarQuantOp(QuantOperation):
         elem = elem_of(self.output)
         if qt.is_quantized(elem) and elem != bipolar:
             raise VerifyException(
-                f"result element type must be !quant.bipolar or a float, got {elem}"
+                f"result element type must be !qonnx.bipolar or a float, got {elem}"
             )
         s = constant_value(self.scale)
         if elem == bipolar and s is not None and not np.all(s == 1.0):
-            raise VerifyException("a !quant.bipolar result needs scale == 1")
+            raise VerifyException("a !qonnx.bipolar result needs scale == 1")
 
 
 @irdl_op_definition
-class TruncOp(QuantOperation):
+class TruncOp(QonnxOperation):
     """QONNX Trunc: drop low-order bits of a quantized tensor.
 
     Opset 1 (no out_scale operand) and opset 2 (out_scale, signed, narrow) semantics;
     which one applies is decided by the presence of `out_scale`.
     """
 
-    name = "quant.trunc"
+    name = "qonnx.trunc"
     ONNX_OP: ClassVar[str] = "Trunc"
     ONNX_ATTRS: ClassVar[dict[str, OnnxAttr]] = {
         "rounding_mode": OnnxAttr("rounding_mode", "str"),
@@ -200,14 +200,14 @@ class TruncOp(QuantOperation):
 
 
 @irdl_op_definition
-class MultiThresholdOp(QuantOperation):
+class MultiThresholdOp(QonnxOperation):
     """QONNX MultiThreshold: y = out_scale * #{i : x >= T[c, i]} + out_bias.
 
     Thresholds have shape (C, N) or (1, N); C is the channel axis given by data_layout
     (NCHW-style by default, as QONNX guesses from the rank).
     """
 
-    name = "quant.multithreshold"
+    name = "qonnx.multithreshold"
     ONNX_OP: ClassVar[str] = "MultiThreshold"
     ONNX_ATTRS: ClassVar[dict[str, OnnxAttr]] = {
         "out_dtype": OnnxAttr("out_dtype", "type"),

@@ -1,5 +1,5 @@
 """
-The data-movement ONNX ops of the `quant` dialect: Reshape, Flatten, Transpose,
+The data-movement ONNX ops of the `qonnx` dialect: Reshape, Flatten, Transpose,
 Concat, Pad, TopK and ArgMax.
 """
 
@@ -30,7 +30,7 @@ from xdsl.utils.exceptions import VerifyException
 
 from finn_xdsl.dialects.qonnx_base import (
     OnnxAttr,
-    QuantOperation,
+    QonnxOperation,
     _bool,
     _int,
     constant_value,
@@ -44,10 +44,10 @@ from finn_xdsl.utils import onnx_shapes as shp
 
 
 @irdl_op_definition
-class ReshapeOp(QuantOperation):
+class ReshapeOp(QonnxOperation):
     """ONNX Reshape; the new shape is an i64 tensor operand."""
 
-    name = "quant.reshape"
+    name = "qonnx.reshape"
     ONNX_OP: ClassVar[str] = "Reshape"
     ONNX_ATTRS: ClassVar[dict[str, OnnxAttr]] = {"allowzero": OnnxAttr("allowzero", "bool")}
     KEEPS_DTYPE: ClassVar[bool] = True
@@ -72,10 +72,10 @@ class ReshapeOp(QuantOperation):
 
 
 @irdl_op_definition
-class FlattenOp(QuantOperation):
+class FlattenOp(QonnxOperation):
     """ONNX Flatten: (d0..d[axis-1]) x (d[axis]..)."""
 
-    name = "quant.flatten"
+    name = "qonnx.flatten"
     ONNX_OP: ClassVar[str] = "Flatten"
     ONNX_ATTRS: ClassVar[dict[str, OnnxAttr]] = {"axis": OnnxAttr("axis", "int")}
     KEEPS_DTYPE: ClassVar[bool] = True
@@ -96,10 +96,10 @@ class FlattenOp(QuantOperation):
 
 
 @irdl_op_definition
-class TransposeOp(QuantOperation):
+class TransposeOp(QonnxOperation):
     """ONNX Transpose (perm defaults to reversing the axes)."""
 
-    name = "quant.transpose"
+    name = "qonnx.transpose"
     ONNX_OP: ClassVar[str] = "Transpose"
     ONNX_ATTRS: ClassVar[dict[str, OnnxAttr]] = {"perm": OnnxAttr("perm", "ints")}
     KEEPS_DTYPE: ClassVar[bool] = True
@@ -120,10 +120,10 @@ class TransposeOp(QuantOperation):
 
 
 @irdl_op_definition
-class ConcatOp(QuantOperation):
+class ConcatOp(QonnxOperation):
     """ONNX Concat along `axis`."""
 
-    name = "quant.concat"
+    name = "qonnx.concat"
     ONNX_OP: ClassVar[str] = "Concat"
     ONNX_ATTRS: ClassVar[dict[str, OnnxAttr]] = {"axis": OnnxAttr("axis", "int")}
 
@@ -149,10 +149,10 @@ class ConcatOp(QuantOperation):
 
 
 @irdl_op_definition
-class PadOp(QuantOperation):
+class PadOp(QonnxOperation):
     """ONNX Pad (opset >= 11: pads and the constant value are operands)."""
 
-    name = "quant.pad"
+    name = "qonnx.pad"
     ONNX_OP: ClassVar[str] = "Pad"
     ONNX_ATTRS: ClassVar[dict[str, OnnxAttr]] = {"mode": OnnxAttr("mode", "str")}
     KEEPS_DTYPE: ClassVar[bool] = True
@@ -188,10 +188,10 @@ class PadOp(QuantOperation):
 
 
 @irdl_op_definition
-class TopKOp(QuantOperation):
+class TopKOp(QonnxOperation):
     """ONNX TopK: the k largest (or smallest) values and their i64 indices."""
 
-    name = "quant.topk"
+    name = "qonnx.topk"
     ONNX_OP: ClassVar[str] = "TopK"
     ONNX_ATTRS: ClassVar[dict[str, OnnxAttr]] = {
         "axis": OnnxAttr("axis", "int"),
@@ -233,10 +233,10 @@ class TopKOp(QuantOperation):
 
 
 @irdl_op_definition
-class ArgMaxOp(QuantOperation):
+class ArgMaxOp(QonnxOperation):
     """ONNX ArgMax: i64 index of the largest value along `axis`."""
 
-    name = "quant.argmax"
+    name = "qonnx.argmax"
     ONNX_OP: ClassVar[str] = "ArgMax"
     ONNX_ATTRS: ClassVar[dict[str, OnnxAttr]] = {
         "axis": OnnxAttr("axis", "int"),

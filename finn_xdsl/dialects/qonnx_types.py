@@ -1,5 +1,5 @@
 """
-Element types of the `quant` dialect and their QONNX DataType names.
+Element types of the `qonnx` dialect and their QONNX DataType names.
 
 QONNX annotates every tensor with a DataType (INT4, UINT2, BIPOLAR, FLOAT32, ...) in
 side metadata. We put that information into the IR type itself, so that a verifier, a
@@ -33,21 +33,21 @@ from xdsl.irdl import irdl_attr_definition
 class BipolarType(ParametrizedAttribute, TypeAttribute):
     """QONNX BIPOLAR: the value set {-1, +1}, stored in hardware as {0, 1}."""
 
-    name = "quant.bipolar"
+    name = "qonnx.bipolar"
 
 
 @irdl_attr_definition
 class TernaryType(ParametrizedAttribute, TypeAttribute):
     """QONNX TERNARY: the value set {-1, 0, +1}."""
 
-    name = "quant.ternary"
+    name = "qonnx.ternary"
 
 
 bipolar = BipolarType()
 ternary = TernaryType()
 
 # Element types that tell which numbers a tensor may hold (beyond plain floats).
-QuantElementType = IntegerType | BipolarType | TernaryType
+QonnxElementType = IntegerType | BipolarType | TernaryType
 
 _FLOAT_NAMES: dict[str, Attribute] = {"FLOAT32": f32, "FLOAT16": f16, "FLOAT64": f64}
 

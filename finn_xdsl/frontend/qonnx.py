@@ -1,11 +1,11 @@
 """
-QONNX (.onnx) -> `quant` IR.
+QONNX (.onnx) -> `qonnx` IR.
 
 The model goes through qonnx's own ModelWrapper and cleanup (shape inference, constant
 folding, unique node names, readable tensor names) and datatype inference, exactly as
 FINN starts its flow, so node names and data types agree with what FINN users see. Then
-every node becomes one `quant` op inside `func.func @main`; initializers become
-`quant.constant` ops placed before their first use.
+every node becomes one `qonnx` op inside `func.func @main`; initializers become
+`qonnx.constant` ops placed before their first use.
 
 Everything that can go wrong with the user's file is checked *before* qonnx sees it,
 because qonnx reports bad input with assertion errors and tracebacks. Each problem raises
@@ -44,7 +44,7 @@ from finn_xdsl.errors import FinnError
 from finn_xdsl.utils.diagnostics import verify_module
 
 # attribute on func arguments/results that keeps the ONNX graph input/output name
-NAME_ATTR = "quant.name"
+NAME_ATTR = "qonnx.name"
 
 QONNX_DOMAINS = ("qonnx.custom_op.general", "finn.custom_op.general", "onnx.brevitas")
 _QONNX_OPS = {"Quant", "BipolarQuant", "Trunc", "MultiThreshold"}
@@ -435,5 +435,5 @@ def value_name(tensor: str) -> str:
 
 
 def import_model(model, path: str = "<model>") -> ModuleOp:
-    """Build the `quant` IR of a cleaned-up qonnx ModelWrapper."""
+    """Build the `qonnx` IR of a cleaned-up qonnx ModelWrapper."""
     return _Importer(model, path).run()

@@ -1,5 +1,5 @@
 """
-convert-to-dataflow: integer quant ops -> streaming layers inside `dataflow.partition`.
+convert-to-dataflow: integer qonnx ops -> streaming layers inside `dataflow.partition`.
 
 FINN's convert_to_hw_layers + CreateDataflowPartition. Each convertible op (or fused
 pair) maps to one layer:
@@ -75,7 +75,7 @@ def _threshold_params(mt: q.MultiThresholdOp) -> tuple[np.ndarray, int]:
 
 @dataclass
 class _Converter:
-    """Builds the layers of one partition from quant ops, in order."""
+    """Builds the layers of one partition from qonnx ops, in order."""
 
     block: Block
     streams: dict[SSAValue, SSAValue] = field(default_factory=dict)
@@ -240,7 +240,7 @@ _MUST = (q.MatMulOp, q.ConvOp, q.MaxPoolOp, q.MaxPoolNHWCOp)
 
 @dataclass(frozen=True)
 class ConvertToDataflowPass(ModulePass):
-    """Integer quant ops -> dataflow layers grouped into dataflow.partition ops."""
+    """Integer qonnx ops -> dataflow layers grouped into dataflow.partition ops."""
 
     name = "convert-to-dataflow"
 

@@ -195,8 +195,8 @@ def _set_elem(value: SSAValue, elem: Attribute) -> None:
 
 def _keeps_values(op: Operation) -> bool:
     """Quant ops that only move values (their result holds operand 0's values)."""
-    return op.name in {"quant.reshape", "quant.transpose", "quant.flatten", "quant.identity",
-                       "quant.max_pool_nhwc"}
+    return op.name in {"qonnx.reshape", "qonnx.transpose", "qonnx.flatten", "qonnx.identity",
+                       "qonnx.max_pool_nhwc"}
 
 
 def _update_signature(ret: func.ReturnOp) -> None:

@@ -1,5 +1,5 @@
 """
-xDSL interpreter functions for the `quant` dialect: each op runs its numpy kernel.
+xDSL interpreter functions for the `qonnx` dialect: each op runs its numpy kernel.
 
 Values are numpy arrays in the op's storage dtype (float32 for every quantized type, as
 QONNX stores them; int64 for index tensors). Static attribute decoding lives here, the
@@ -29,7 +29,7 @@ def _float(attr) -> float:
     return float(attr.value.data)
 
 
-def _cast(op: q.QuantOperation, *values: np.ndarray) -> tuple[np.ndarray, ...]:
+def _cast(op: q.QonnxOperation, *values: np.ndarray) -> tuple[np.ndarray, ...]:
     """Results in the storage dtype of their IR type."""
     return tuple(
         np.asarray(v, dtype=qt.storage_dtype(q.elem_of(r))) for v, r in zip(values, op.results)
@@ -37,14 +37,14 @@ def _cast(op: q.QuantOperation, *values: np.ndarray) -> tuple[np.ndarray, ...]:
 
 
 def _elementwise(fn):
-    def run(self, interpreter: Interpreter, op: q.QuantOperation, args: Args):
+    def run(self, interpreter: Interpreter, op: q.QonnxOperation, args: Args):
         return _cast(op, fn(*args))
 
     return run
 
 
 @register_impls
-class QuantFunctions(InterpreterFunctions):
+class QonnxFunctions(InterpreterFunctions):
     @impl(q.ConstantOp)
     def run_constant(self, interpreter: Interpreter, op: q.ConstantOp, args: Args):
         return _cast(op, op.to_numpy())

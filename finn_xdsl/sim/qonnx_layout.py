@@ -1,6 +1,6 @@
 """
-xDSL interpreter functions for the channels-last `quant` ops (quant.im2col,
-quant.max_pool_nhwc); the arithmetic lives in `layout_kernels`.
+xDSL interpreter functions for the channels-last `qonnx` ops (qonnx.im2col,
+qonnx.max_pool_nhwc); the arithmetic lives in `layout_kernels`.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ Args = tuple[Any, ...]
 
 
 @register_impls
-class QuantLayoutFunctions(InterpreterFunctions):
+class QonnxLayoutFunctions(InterpreterFunctions):
     @impl(ql.Im2ColOp)
     def run_im2col(self, interpreter: Interpreter, op: ql.Im2ColOp, args: Args):
         kernel, strides, dil, pads = op.window()

@@ -1,6 +1,6 @@
 """
-Builders for `quant` dialect tests: one call makes an op inside a function, with block
-arguments for tensor-typed operands and `quant.constant`s for numpy operands, so that a
+Builders for `qonnx` dialect tests: one call makes an op inside a function, with block
+arguments for tensor-typed operands and `qonnx.constant`s for numpy operands, so that a
 verifier sees exactly what the frontend would produce (constants it can read).
 """
 
@@ -100,8 +100,8 @@ def _wrap(block: Block, ops: list[Operation]) -> ModuleOp:
     return ModuleOp([fn])
 
 
-def build(cls: type[q.QuantOperation], operands: Sequence[Operand | Sequence[Operand]],
-          results: Sequence[Attribute], **props) -> q.QuantOperation:
+def build(cls: type[q.QonnxOperation], operands: Sequence[Operand | Sequence[Operand]],
+          results: Sequence[Attribute], **props) -> q.QonnxOperation:
     """Build `cls` in a function `@f`: tensor types become arguments, arrays constants.
 
     An entry that is a list fills a variadic operand (Concat); None leaves an optional
@@ -136,7 +136,7 @@ def build_constant(array: np.ndarray, elem: Attribute | None = None,
     return op
 
 
-def place(op: q.QuantOperation) -> q.QuantOperation:
+def place(op: q.QonnxOperation) -> q.QonnxOperation:
     """An op without operands (a hand-made constant), placed in a function."""
     _wrap(Block(), [op])
     return op

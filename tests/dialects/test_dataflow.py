@@ -190,7 +190,7 @@ def test_stream_type_geometry():
 
 def test_stream_type_syntax():
     t = s(1, 4, 4, 6, elem=bipolar, lanes=3)
-    assert str(t) == "!dataflow.stream<tensor<1x4x4x6x!quant.bipolar>, 3>"
+    assert str(t) == "!dataflow.stream<tensor<1x4x4x6x!qonnx.bipolar>, 3>"
     module = parse(f"func.func @f(%a: {t}) {{\n  func.return\n}}")
     fn = next(iter(module.ops))
     assert isinstance(fn, func.FuncOp) and fn.function_type.inputs.data[0] == t

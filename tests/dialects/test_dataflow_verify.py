@@ -231,7 +231,7 @@ def test_partition_foreign_op():
         b.add_op(q.ConstantOp.from_numpy(np.zeros(2, np.float32)))
         b.add_op(df.YieldOp())
 
-    fails(_partition([s(1, 8)], [], fill), "only dataflow layers may appear in a partition, found quant.constant")
+    fails(_partition([s(1, 8)], [], fill), "only dataflow layers may appear in a partition, found qonnx.constant")
 
 
 def test_partition_yield_count():

@@ -1,5 +1,5 @@
 """
-The quant dialect: every op built with Python builders, verified, printed and parsed back
+The qonnx dialect: every op built with Python builders, verified, printed and parsed back
 (custom and generic form), plus what the dialect promises beyond its verifiers (constants
 from numpy, ONNX op table, channel axis of MultiThreshold, one-line diagnostics).
 Verifier failures are in test_quant_verify*.py.
@@ -172,7 +172,7 @@ def test_node_name_survives_round_trip(case):
 
 
 def test_display_name_without_node_name():
-    assert CASES["sigmoid"]().display_name == "quant.sigmoid"
+    assert CASES["sigmoid"]().display_name == "qonnx.sigmoid"
 
 
 def test_defaults_are_not_printed_in_custom_form():
@@ -210,18 +210,18 @@ def test_constant_value_is_bytes():
 
 def test_constant_custom_format():
     plain = to_text(module_of(build_constant(fa(1, 2))))
-    assert "quant.constant dense<[1.000000e+00, 2.000000e+00]> : tensor<2xf32>\n" in plain
+    assert "qonnx.constant dense<[1.000000e+00, 2.000000e+00]> : tensor<2xf32>\n" in plain
     refined = to_text(module_of(build_constant(W2, si(2), "W")))
-    assert 'quant.constant {node_name = "W"} dense<' in refined
+    assert 'qonnx.constant {node_name = "W"} dense<' in refined
     assert ": tensor<4x3xf32> -> tensor<4x3xsi2>" in refined
 
 
 @pytest.mark.parametrize(
     "text",
     [
-        "quant.constant dense<[1.0, -1.0]> : tensor<2xf32> -> tensor<2x!quant.bipolar>",
-        "quant.constant dense<[4, 5]> : tensor<2xi64>",
-        'quant.constant {node_name = "c"} dense<1.0> : tensor<2xf32>',
+        "qonnx.constant dense<[1.0, -1.0]> : tensor<2xf32> -> tensor<2x!qonnx.bipolar>",
+        "qonnx.constant dense<[4, 5]> : tensor<2xi64>",
+        'qonnx.constant {node_name = "c"} dense<1.0> : tensor<2xf32>',
     ],
 )
 def test_constant_parse_print(text):
@@ -231,7 +231,7 @@ def test_constant_parse_print(text):
 
 
 def test_constant_node_name_is_a_property_and_other_attributes_stay():
-    module = parse('%c = quant.constant {node_name = "c", foo = 3 : i64} dense<1.0> : tensor<2xf32>')
+    module = parse('%c = qonnx.constant {node_name = "c", foo = 3 : i64} dense<1.0> : tensor<2xf32>')
     (op,) = [o for o in module.walk() if isinstance(o, q.ConstantOp)]
     assert op.node_name == StringAttr("c") and "node_name" not in op.attributes
     assert op.attributes["foo"].value.data == 3
@@ -244,7 +244,7 @@ def test_constant_node_name_is_a_property_and_other_attributes_stay():
 
 def test_constant_parse_rejects_non_dense():
     with pytest.raises(Exception, match="expected a dense elements attribute"):
-        parse('%c = quant.constant "oops"')
+        parse('%c = qonnx.constant "oops"')
 
 
 def test_constant_value_helper():
@@ -261,16 +261,16 @@ def test_onnx_op_table():
     assert len(q.BY_ONNX_OP) == len(q.OPS)
     for op in q.OPS:
         assert q.BY_ONNX_OP[op.ONNX_OP] is op
-        assert op.name.startswith("quant.")
+        assert op.name.startswith("qonnx.")
         for attr in op.ONNX_ATTRS.values():
             assert attr.prop in op.get_irdl_definition().properties, (op.name, attr.prop)
             assert attr.kind in ("int", "bool", "float", "str", "ints", "type")
 
 
 def test_dialect_contents():
-    assert q.Quant.name == "quant"
-    assert {op.name for op in q.Quant.operations} == {op.name for op in q.OPS}
-    assert set(q.Quant.attributes) == {BipolarType, TernaryType}
+    assert q.Qonnx.name == "qonnx"
+    assert {op.name for op in q.Qonnx.operations} == {op.name for op in q.OPS}
+    assert set(q.Qonnx.attributes) == {BipolarType, TernaryType}
 
 
 # ----------------------------------------------------------------------------- multithreshold
@@ -311,14 +311,14 @@ def test_dynamic_shapes_are_rejected(operand, result, where):
 
 def test_dynamic_shape_from_text():
     module = parse("func.func @f(%x: tensor<?x4xf32>) {\n"
-                   "  %y = quant.relu %x : (tensor<?x4xf32>) -> tensor<?x4xf32>\n  func.return\n}")
-    with pytest.raises(FinnError, match=r"^m\.mlir: quant\.relu: operand 0 has a dynamic shape tensor<\?x4xf32>"):
+                   "  %y = qonnx.relu %x : (tensor<?x4xf32>) -> tensor<?x4xf32>\n  func.return\n}")
+    with pytest.raises(FinnError, match=r"^m\.mlir: qonnx\.relu: operand 0 has a dynamic shape tensor<\?x4xf32>"):
         verify_module(module, "m.mlir")
 
 
 def test_non_tensor_operand_is_rejected():
     with pytest.raises(VerifyException, match="f32 should be of base attribute tensor"):
-        parse("func.func @f(%x: f32) {\n  %y = quant.relu %x : (f32) -> f32\n  func.return\n}").verify()
+        parse("func.func @f(%x: f32) {\n  %y = qonnx.relu %x : (f32) -> f32\n  func.return\n}").verify()
 
 
 def test_keeps_dtype():
@@ -335,21 +335,21 @@ def test_verify_module_names_op_and_node():
     with pytest.raises(FinnError) as info:
         verify_module(module_of(op), "model.onnx")
     message = str(info.value)
-    assert message == ("model.onnx: quant.conv 'Conv_0': group 3 must divide input channels 3 "
+    assert message == ("model.onnx: qonnx.conv 'Conv_0': group 3 must divide input channels 3 "
                        "and output channels 4")
     assert "\n" not in message
 
 
 def test_verify_module_without_node_name():
     op = build(q.ReluOp, [t(1, 4)], [t(1, 5)])
-    with pytest.raises(FinnError, match=r"^x\.mlir: quant\.relu: result shape \[1, 5\] does not match "
+    with pytest.raises(FinnError, match=r"^x\.mlir: qonnx\.relu: result shape \[1, 5\] does not match "
                                         r"the inferred shape \[1, 4\]$"):
         verify_module(module_of(op), "x.mlir")
 
 
 def test_verify_module_reports_first_failing_op():
     op = build(q.QuantOp, [t(1, 4), fa(1), fa(0), Quantized(fa(4), ui(2))], [t(1, 4)], node_name="Quant_3")
-    with pytest.raises(FinnError, match=r"quant\.constant: values are out of range of UINT2"):
+    with pytest.raises(FinnError, match=r"qonnx\.constant: values are out of range of UINT2"):
         verify_module(module_of(op), "m")
 
 

@@ -1,4 +1,4 @@
-"""Element types of the quant dialect and their QONNX DataType names."""
+"""Element types of the qonnx dialect and their QONNX DataType names."""
 
 from __future__ import annotations
 
@@ -191,7 +191,7 @@ def test_type_from_numpy_rejects(dtype):
 
 
 def test_dialect_types_print_and_parse():
-    text = "builtin.module attributes {a = tensor<2x!quant.bipolar>, b = tensor<3x!quant.ternary>} {\n}"
+    text = "builtin.module attributes {a = tensor<2x!qonnx.bipolar>, b = tensor<3x!qonnx.ternary>} {\n}"
     module = parse(text)
     assert to_text(module) == text
     a, b = module.attributes["a"], module.attributes["b"]

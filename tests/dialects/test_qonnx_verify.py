@@ -1,5 +1,5 @@
 """
-Verifier failures of the quant dialect, part 1: constants, quantizers, MultiThreshold,
+Verifier failures of the qonnx dialect, part 1: constants, quantizers, MultiThreshold,
 MatMul, Gemm and Conv. Every case is one change away from a valid op and names the
 message it must produce, so a test fails when its check goes missing.
 """
@@ -68,7 +68,7 @@ def test_helpers_build_valid_ops():
 
 
 CASES = [
-    # --- quant.constant
+    # --- qonnx.constant
     pytest.param(lambda: place(q.ConstantOp(dense(f32, fa(1, 2)), t(3))),
                  r"value shape \[2\] differs from result shape \[3\]", id="constant-shape"),
     pytest.param(lambda: build_constant(np.array([1, 2], np.int64), si(4)),
@@ -87,7 +87,7 @@ CASES = [
                  "value element type si2 is not a storage type", id="constant-storage"),
     pytest.param(lambda: place(q.ConstantOp(dense(f32, fa(1, 2)), t(DYN))),
                  r"result 0 has a dynamic shape tensor<\?xf32>", id="constant-dynamic"),
-    # --- quant.quant
+    # --- qonnx.quant
     pytest.param(lambda: quant(rounding_mode="NEAREST"),
                  "rounding_mode 'NEAREST' is not one of ROUND, HALF_EVEN, CEIL, FLOOR", id="quant-rounding"),
     pytest.param(lambda: quant(result=t(1, 5, elem=si(2))),
@@ -110,25 +110,25 @@ CASES = [
     pytest.param(lambda: quant(signed=False),
                  r"si2 does not match a 2-bit unsigned quantizer \(expected ui2\)", id="quant-result-sign"),
     pytest.param(lambda: quant(bits=fa(1), result=t(1, 4, elem=ui(1))),
-                 r"expected !quant.bipolar", id="quant-1bit-signed"),
+                 r"expected !qonnx.bipolar", id="quant-1bit-signed"),
     pytest.param(lambda: quant(result=t(1, 4, elem=ternary)), "ternary does not match", id="quant-ternary"),
     pytest.param(lambda: quant(scale=fa(0.5)), "integer result type si2 needs scale == 1; use f32",
                  id="quant-int-scaled"),
     pytest.param(lambda: quant(zeropt=fa(1)), "integer result type si2 needs zeropt == 0", id="quant-int-zeropt"),
     pytest.param(lambda: quant(bits=fa(1), scale=fa(2), result=t(1, 4, elem=bipolar)),
-                 "integer result type !quant.bipolar needs scale == 1", id="quant-bipolar-scaled"),
+                 "integer result type !qonnx.bipolar needs scale == 1", id="quant-bipolar-scaled"),
     pytest.param(lambda: quant(scale=fa(0), result=t(1, 4)), "scale must be finite and non-zero",
                  id="quant-scale-zero"),
-    # --- quant.bipolar_quant
+    # --- qonnx.bipolar_quant
     pytest.param(lambda: bipolar_quant(result=t(3, 2, elem=bipolar)),
                  r"result shape \[3, 2\] does not match the inferred shape \[2, 3\]", id="bipolar-shape"),
     pytest.param(lambda: bipolar_quant(scale=fa(1, 1)),
                  r"scale of shape \[2\] does not broadcast to the input shape \[2, 3\]", id="bipolar-scale-shape"),
     pytest.param(lambda: bipolar_quant(result=t(2, 3, elem=si(2))),
-                 "result element type must be !quant.bipolar or a float, got si2", id="bipolar-int-result"),
-    pytest.param(lambda: bipolar_quant(scale=fa(0.5)), "a !quant.bipolar result needs scale == 1",
+                 "result element type must be !qonnx.bipolar or a float, got si2", id="bipolar-int-result"),
+    pytest.param(lambda: bipolar_quant(scale=fa(0.5)), "a !qonnx.bipolar result needs scale == 1",
                  id="bipolar-scaled"),
-    # --- quant.trunc
+    # --- qonnx.trunc
     pytest.param(lambda: trunc(rounding_mode="TRUNC"), "rounding_mode 'TRUNC' is not one of", id="trunc-rounding"),
     pytest.param(lambda: trunc(result=t(8)), r"result shape \[8\] does not match the inferred shape \[1, 8\]",
                  id="trunc-shape"),
@@ -142,7 +142,7 @@ CASES = [
                  id="trunc-in-bits"),
     pytest.param(lambda: trunc(scale=fa(0)), "scale must be finite and non-zero", id="trunc-scale-zero"),
     pytest.param(lambda: trunc(out_scale=fa(0)), "out_scale must be finite and non-zero", id="trunc-out-scale-zero"),
-    # --- quant.multithreshold
+    # --- qonnx.multithreshold
     pytest.param(lambda: mt(result=t(1, 5, elem=ui(2))), r"result shape \[1, 5\] does not match", id="mt-shape"),
     pytest.param(lambda: mt(thresholds=fa(0, 1, 2)), r"thresholds must have rank 2 \(channels, steps\), got \[3\]",
                  id="mt-thresholds-rank"),
@@ -169,8 +169,8 @@ CASES = [
                  r"outputs 0 \+ 0.5 \* \(0..2\) do not fit result type ui2", id="mt-result-fraction"),
     pytest.param(lambda: mt(thresholds=np.zeros((4, 1), np.float32), out_dtype=bipolar,
                             result=t(1, 4, elem=bipolar)),
-                 r"outputs 0 \+ 1 \* \(0..1\) do not fit result type !quant.bipolar", id="mt-result-bipolar"),
-    # --- quant.matmul
+                 r"outputs 0 \+ 1 \* \(0..1\) do not fit result type !qonnx.bipolar", id="mt-result-bipolar"),
+    # --- qonnx.matmul
     pytest.param(lambda: build(q.MatMulOp, [t(1, 4), t(3, 2)], [t(1, 2)]),
                  r"inner dimensions differ: \(1, 4\) @ \(3, 2\)", id="matmul-inner"),
     pytest.param(lambda: build(q.MatMulOp, [t(1, 4), t(4, 2)], [t(1, 3)]),
@@ -179,7 +179,7 @@ CASES = [
                  "do not broadcast", id="matmul-batch"),
     pytest.param(lambda: build(q.MatMulOp, [t(4), t(4)], [t(1)]),
                  r"result shape \[1\] does not match the inferred shape \[\]", id="matmul-vectors"),
-    # --- quant.gemm
+    # --- qonnx.gemm
     pytest.param(lambda: gemm(a=t(1, 2, 3)), "Gemm operands A and B must be 2-D", id="gemm-rank"),
     pytest.param(lambda: gemm(b=t(4, 3)), r"inner dimensions differ: \[2, 3\] x \[4, 3\]", id="gemm-inner"),
     pytest.param(lambda: gemm(trans_a=True), r"inner dimensions differ: \[3, 2\] x \[3, 4\]", id="gemm-trans-a"),
@@ -187,7 +187,7 @@ CASES = [
                  id="gemm-c"),
     pytest.param(lambda: gemm(result=t(4, 2)), r"result shape \[4, 2\] does not match the inferred shape \[2, 4\]",
                  id="gemm-shape"),
-    # --- quant.conv
+    # --- qonnx.conv
     pytest.param(lambda: conv(group=3), "group 3 must divide input channels 4 and output channels 6",
                  id="conv-group"),
     pytest.param(lambda: conv(group=0), "group 0 must divide", id="conv-group-zero"),

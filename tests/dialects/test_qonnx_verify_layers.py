@@ -1,5 +1,5 @@
 """
-Verifier failures of the quant dialect, part 2: elementwise ops, BatchNormalization,
+Verifier failures of the qonnx dialect, part 2: elementwise ops, BatchNormalization,
 pools and data movement. As in part 1, every case is one change away from a valid op
 and names the message it must produce.
 """
@@ -79,7 +79,7 @@ CASES = [
     pytest.param(lambda: build(q.IdentityOp, [t(1, 4, elem=si(4))], [t(1, 4)]),
                  "result element type f32 must equal the input's si4", id="identity-dtype"),
     pytest.param(lambda: build(q.IdentityOp, [t(1, 4)], [t(4, 1)]), "does not match", id="identity-shape"),
-    # --- quant.batch_norm
+    # --- qonnx.batch_norm
     pytest.param(lambda: bn(training_mode=True), "training_mode is not supported; export the model in eval mode",
                  id="bn-training"),
     pytest.param(lambda: bn(x=t(3), result=t(3)), r"input must be \(N, C, ...\)", id="bn-rank"),
@@ -87,7 +87,7 @@ CASES = [
     pytest.param(lambda: bn(var=np.ones((1, 3), np.float32)), r"var must have shape \[3\], got \[1, 3\]", id="bn-var"),
     pytest.param(lambda: bn(epsilon=-1.0), "epsilon must be non-negative", id="bn-epsilon"),
     pytest.param(lambda: bn(result=t(1, 3, 4, 5)), "does not match the inferred shape", id="bn-shape"),
-    # --- quant.max_pool
+    # --- qonnx.max_pool
     pytest.param(lambda: max_pool(result=t(1, 2, 2, 2, elem=bipolar)),
                  r"result shape \[1, 2, 2, 2\] does not match the inferred shape \[1, 2, 3, 3\]", id="maxpool-shape"),
     pytest.param(lambda: max_pool(x=t(1, 2, 5, 5, elem=bipolar)),
@@ -105,18 +105,18 @@ CASES = [
     pytest.param(lambda: max_pool(storage_order=2), "storage_order must be 0 .* or 1", id="maxpool-storage-order"),
     pytest.param(lambda: max_pool(x=t(1, 2, elem=bipolar), result=t(1, 2, elem=bipolar)),
                  r"input must be \(N, C, spatial...\)", id="maxpool-rank"),
-    # --- quant.average_pool
+    # --- qonnx.average_pool
     pytest.param(lambda: avg_pool(result=t(1, 2, 5, 5)), r"inferred shape \[1, 2, 3, 3\]", id="avgpool-shape"),
     pytest.param(lambda: avg_pool(pads=(1, 1, 1), result=t(1, 2, 5, 5)), "pads must have 4 entries, got 3",
                  id="avgpool-pads"),
     pytest.param(lambda: avg_pool(strides=(1, 1, 1)), "strides must have 2 entries, got 3", id="avgpool-strides"),
     pytest.param(lambda: avg_pool(auto_pad="FULL"), "unknown auto_pad 'FULL'", id="avgpool-auto-pad"),
-    # --- quant.global_average_pool
+    # --- qonnx.global_average_pool
     pytest.param(lambda: build(q.GlobalAveragePoolOp, [t(1, 3)], [t(1, 3)]), r"input must be \(N, C, spatial...\)",
                  id="gap-rank"),
     pytest.param(lambda: build(q.GlobalAveragePoolOp, [t(1, 3, 4, 4)], [t(1, 3)]),
                  r"result shape \[1, 3\] does not match the inferred shape \[1, 3, 1, 1\]", id="gap-shape"),
-    # --- quant.reshape
+    # --- qonnx.reshape
     pytest.param(lambda: reshape(shape=ia(4, 2), result=t(4, 2)),
                  r"cannot reshape \(2, 3\) \(6 elements\) to \(4, 2\)", id="reshape-incompatible"),
     pytest.param(lambda: reshape(shape=ia(-1, 4), result=t(2, 4)), r"cannot reshape \(2, 3\) to \(-1, 4\)",
@@ -135,28 +135,28 @@ CASES = [
                  "result and input hold different numbers of elements", id="reshape-dynamic-count"),
     pytest.param(lambda: reshape(x=t(2, 3, elem=si(4))), "result element type f32 must equal the input's si4",
                  id="reshape-dtype"),
-    # --- quant.flatten
+    # --- qonnx.flatten
     pytest.param(lambda: build(q.FlattenOp, [t(2, 3)], [t(6, 1)], axis=3), "axis 3 is out of range for rank 2",
                  id="flatten-axis"),
     pytest.param(lambda: build(q.FlattenOp, [t(2, 3)], [t(1, 6)], axis=-3), "axis -3 is out of range for rank 2",
                  id="flatten-negative-axis"),
     pytest.param(lambda: build(q.FlattenOp, [t(2, 3, 4)], [t(6, 4)]),
                  r"result shape \[6, 4\] does not match the inferred shape \[2, 12\]", id="flatten-shape"),
-    # --- quant.transpose
+    # --- qonnx.transpose
     pytest.param(lambda: build(q.TransposeOp, [t(1, 2, 3)], [t(1, 1, 2)], perm=(0, 0, 1)),
                  r"perm \[0, 0, 1\] is not a permutation of 3 axes", id="transpose-duplicate"),
     pytest.param(lambda: build(q.TransposeOp, [t(1, 2, 3)], [t(2, 1)], perm=(1, 0)),
                  r"perm \[1, 0\] is not a permutation of 3 axes", id="transpose-length"),
     pytest.param(lambda: build(q.TransposeOp, [t(1, 2, 3)], [t(1, 2, 3)]),
                  r"inferred shape \[3, 2, 1\]", id="transpose-shape"),
-    # --- quant.concat
+    # --- qonnx.concat
     pytest.param(lambda: concat(inputs=[t(1, 2, 4), t(1, 3, 5)]),
                  r"input shapes \[\[1, 2, 4\], \[1, 3, 5\]\] differ off axis 1", id="concat-off-axis"),
     pytest.param(lambda: concat(inputs=[t(1, 2, 4), t(1, 3)]), "differ off axis 1", id="concat-rank"),
     pytest.param(lambda: concat(axis=3), "axis 3 is out of range for rank 3", id="concat-axis"),
     pytest.param(lambda: concat(result=t(1, 6, 4)), r"inferred shape \[1, 5, 4\]", id="concat-shape"),
     pytest.param(lambda: concat(inputs=[]), "needs at least one input", id="concat-empty"),
-    # --- quant.pad
+    # --- qonnx.pad
     pytest.param(lambda: pad(mode="wrap"), "mode 'wrap' is not constant, reflect or edge", id="pad-mode"),
     pytest.param(lambda: pad(pads=ia(0, 1)), r"pads must be an i64 tensor of shape \[4\]", id="pad-length"),
     pytest.param(lambda: pad(pads=fa(0, 1, 0, 1)), r"pads must be an i64 tensor of shape \[4\]", id="pad-float"),
@@ -168,7 +168,7 @@ CASES = [
                  id="pad-rank"),
     pytest.param(lambda: pad(x=t(2, 3, elem=si(4)), result=t(2, 5, elem=si(8))),
                  "result element type si8 must equal the input's si4", id="pad-dtype"),
-    # --- quant.topk
+    # --- qonnx.topk
     pytest.param(lambda: topk(k=ia(11), values=t(1, 11), indices=t(1, 11, elem=i64)),
                  r"k = 11 is out of range 1..10", id="topk-k-large"),
     pytest.param(lambda: topk(k=ia(0), values=t(1, 0), indices=t(1, 0, elem=i64)), r"k = 0 is out of range 1..10",
@@ -187,14 +187,14 @@ CASES = [
                  id="topk-indices-shape"),
     pytest.param(lambda: topk(x=t(1, 10, elem=si(8))), "values must have the input's element type",
                  id="topk-values-type"),
-    # --- quant.argmax
+    # --- qonnx.argmax
     pytest.param(lambda: argmax(result=t(2, 1)), "result must be an i64 tensor", id="argmax-f32"),
     pytest.param(lambda: argmax(result=t(2, 1, elem=i32)), "result must be an i64 tensor", id="argmax-i32"),
     pytest.param(lambda: build(q.ArgMaxOp, [t(2, 5)], [t(2, 1, elem=i64)], axis=-3),
                  "axis -3 is out of range for rank 2", id="argmax-axis"),
     pytest.param(lambda: argmax(keepdims=False), r"result shape \[2, 1\] does not match the inferred shape \[2\]",
                  id="argmax-keepdims"),
-    # --- quant.im2col, quant.max_pool_nhwc (more in tests/sim/test_layout_ops.py)
+    # --- qonnx.im2col, qonnx.max_pool_nhwc (more in tests/sim/test_layout_ops.py)
     pytest.param(lambda: build(q.Im2ColOp, [t(1, 5, 5, 2)], [t(1, 3, 3, 9)], kernel_size=(3, 3), stride=(1, 1)),
                  r"result shape \[1, 3, 3, 9\] does not match the inferred shape \[1, 3, 3, 18\]", id="im2col-shape"),
     pytest.param(lambda: build(q.MaxPoolNHWCOp, [t(1, 6, 6)], [t(1, 3, 3)], kernel_shape=(2, 2)),

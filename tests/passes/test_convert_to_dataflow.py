@@ -83,7 +83,7 @@ def test_to_dataflow(name, imported):
 def test_unlowered_matmul_is_reported(imported):
     """convert-to-dataflow without the passes before it: say why, do not leave it in float."""
     module = imported("tfc_2w2a_ts_clean").clone()
-    with pytest.raises(LoweringError, match=r"convert-to-dataflow: quant.matmul 'MatMul_0': the weights are not a constant"):
+    with pytest.raises(LoweringError, match=r"convert-to-dataflow: qonnx.matmul 'MatMul_0': the weights are not a constant"):
         ConvertToDataflowPass().apply(make_context(), module)
 
 

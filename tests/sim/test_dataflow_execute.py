@@ -1,5 +1,5 @@
 """
-A small end-to-end model across levels: a quant.multithreshold in @main quantizes a
+A small end-to-end model across levels: a qonnx.multithreshold in @main quantizes a
 float image, a dataflow.partition runs swg -> mvau (fused thresholds) ->
 streaming_maxpool on it, and finn_xdsl.sim.execute runs the whole function. The result
 must equal a plain numpy convolution written without im2col, and survive a print/parse
