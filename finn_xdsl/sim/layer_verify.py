@@ -78,7 +78,7 @@ def _rtlsim_job(ir: str, name: str, entry: Path, inputs: dict[str, list[int]], o
     """One RTL layer in a worker process: cocotb's runner redirects the process's output
     descriptors while it runs, so RTL simulations cannot share a process with each other."""
     from finn_xdsl.sim.layer_rtlsim import rtlsim_layer
-    from finn_xdsl.tools.common import load_module
+    from finn_xdsl.frontend.load import load_module
 
     if ir not in _WORKER_MODULES:
         _WORKER_MODULES[ir] = load_module(ir)
