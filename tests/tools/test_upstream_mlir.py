@@ -20,7 +20,6 @@ import subprocess
 import sys
 
 import pytest
-from conftest import model_path
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.printer import Printer
 
