@@ -56,7 +56,7 @@ def verify(state: BuildState) -> None:
 
 def _verify_whole(state: BuildState) -> None:
     from finn_xdsl.backends.report import write_json_atomic
-    from finn_xdsl.sim.design_sim import run_case
+    from finn_xdsl.verify.design_sim import run_case
 
     r = state.result
     sim = run_case(state.dir / "rtl", state.dir / "sim" / "design_case.json")
@@ -73,7 +73,7 @@ def _verify_whole(state: BuildState) -> None:
 def _verify_by_layer(state: BuildState) -> None:
     from finn_xdsl.backends.hls import layer_of, legalize_module
     from finn_xdsl.backends.report import write_json_atomic
-    from finn_xdsl.sim.layer_verify import verify_layers
+    from finn_xdsl.verify.layer_verify import verify_layers
 
     check_ir(state)
     hls = [layer_of(plan, state.dir / "hls") for plan in legalize_module(state.ir)]  # what -t hls wrote
@@ -91,8 +91,8 @@ def _verify_by_layer(state: BuildState) -> None:
 def csim(state: BuildState) -> None:
     """The whole dataflow graph as one C++ program over all inputs, bit-exact."""
     from finn_xdsl.backends.report import write_json_atomic
-    from finn_xdsl.sim.csim_design import simulate_csim
-    from finn_xdsl.sim.layer_verify import cache_entry, prune_cache
+    from finn_xdsl.verify.csim_design import simulate_csim
+    from finn_xdsl.verify.layer_verify import cache_entry, prune_cache
 
     # a copy of hls/ in the cache (see layer_verify.cache_entry): an unchanged design is not recompiled
     entry = cache_entry("csim_design", "", [f for f in (state.dir / "hls").glob("*/*") if f.is_file()])

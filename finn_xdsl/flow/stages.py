@@ -172,7 +172,7 @@ def tcl_check(state: BuildState) -> None:
 def sim_bench(state: BuildState) -> None:
     """The whole-design cocotb bench, when every layer is RTL (with HLS layers the stitched
     design needs Vitis's Verilog)."""
-    from finn_xdsl.sim.design_sim import write_bench
+    from finn_xdsl.verify.design_sim import write_bench
 
     if not state.layer_names("hls"):
         write_bench(state.ir, state.dir / "sim", state.partition_inputs(), state.config.clock_ns)

@@ -39,7 +39,7 @@ from finn_xdsl.backends.hls import HLSTarget, emit_hls, legalize_module, print_t
 from finn_xdsl.backends.hls_layers import legalize_hls
 from finn_xdsl.dialects import dataflow as df
 from finn_xdsl.errors import FinnError
-from finn_xdsl.sim.csim_layer import csim_layer, csim_layers
+from finn_xdsl.verify.csim_layer import csim_layer, csim_layers
 from finn_xdsl.sim.layer_io import record_layer_io
 
 HERE = Path(__file__).parent
@@ -384,7 +384,7 @@ def test_cpp14_as_the_vitis_script_compiles(generated, tmp_path):
     """hls_syn_L.tcl compiles with -std=c++14: every generated file of the synthetic
     partition (all templates) in one translation unit passes g++ -std=c++14 -pedantic -Wall
     without a warning (the templates use no C++17, e.g. no `if constexpr`)."""
-    from finn_xdsl.sim.csim import _compiler, ap_types_dir, own_warnings
+    from finn_xdsl.verify.csim import _compiler, ap_types_dir, own_warnings
 
     _, out_dir, layers, _ = generated(SYNTHETIC)
     tu = tmp_path / "all.cpp"

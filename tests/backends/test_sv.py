@@ -199,7 +199,7 @@ def _beats(value: np.ndarray, stream: df.StreamType) -> list[int]:
 
 @pytest.mark.parametrize(("model", "layer"), _cases())
 def test_layer_rtlsim(model, layer, generated, tmp_path):
-    from finn_xdsl.sim.rtlsim import simulate
+    from finn_xdsl.verify.rtlsim import simulate
 
     out_dir, plans, streams, ops, _ = generated(model)
     op, plan = ops[layer], plans[layer]
@@ -293,7 +293,7 @@ def test_wrappers_lint_clean(tmp_path):
     inside the rtl/ library modules are theirs, not the wrapper's)."""
     import subprocess
 
-    from finn_xdsl.sim.rtlsim import setup_verilator_env
+    from finn_xdsl.verify.rtlsim import setup_verilator_env
 
     setup_verilator_env()
     module = _lower(SYNTHETIC)

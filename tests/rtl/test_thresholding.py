@@ -14,7 +14,7 @@ import pytest
 
 from finn_xdsl.resources import rtl_dir
 from finn_xdsl.sim.packing import encode
-from finn_xdsl.sim.rtlsim import lint, simulate
+from finn_xdsl.verify.rtlsim import lint, simulate
 
 HERE = Path(__file__).parent
 

@@ -28,7 +28,7 @@ from finn_xdsl.build import (
     verification_inputs,
 )
 from finn_xdsl.errors import FinnError
-from finn_xdsl.sim.layer_verify import verify_layers
+from finn_xdsl.verify.layer_verify import verify_layers
 from finn_xdsl.tools.finn_build import main
 
 FULL = os.environ.get("FINN_XDSL_FULL_BUILD") == "1"

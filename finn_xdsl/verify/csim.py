@@ -35,7 +35,7 @@ CXXFLAGS = ["-std=c++14", "-O2", "-Wall", "-Wno-unknown-pragmas"]
 # Stream <-> hex file helpers for test mains. Parsing digit by digit into ap_uint<W> works
 # for every W (narrow words just shift their leading zero digits out), unlike a 64-bit
 # integer, and does not depend on the string constructors of a particular ap_int version.
-_IO_HEADER = r"""// fx_csim.hpp: written by finn_xdsl.sim.csim for C-simulation mains.
+_IO_HEADER = r"""// fx_csim.hpp: written by finn_xdsl.verify.csim for C-simulation mains.
 #pragma once
 #include <cstdio>
 #include <cstdlib>

@@ -9,7 +9,7 @@ import pytest
 from conftest import DATA, model_path
 
 from finn_xdsl.errors import FinnError
-from finn_xdsl.sim.design_sim import (
+from finn_xdsl.verify.design_sim import (
     DesignSimResult,
     max_layer_cycles,
     run_case,

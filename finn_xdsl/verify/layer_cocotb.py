@@ -1,7 +1,7 @@
 """
 Generic cocotb test bench for one `-t sv` layer wrapper, and the package's AXI-Stream drivers.
 
-It ships in the package because per-layer verification (`finn_xdsl.sim.layer_rtlsim`, used
+It ships in the package because per-layer verification (`finn_xdsl.verify.layer_rtlsim`, used
 by `finn-build --verify` on mixed HLS/RTL designs) runs it outside the test suite.
 LAYER_CASE (env) names a JSON file
 

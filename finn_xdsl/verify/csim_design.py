@@ -47,9 +47,9 @@ from xdsl.ir import SSAValue
 from finn_xdsl.dialects import dataflow as df
 from finn_xdsl.dialects.dataflow_types import StreamType
 from finn_xdsl.errors import FinnError
-from finn_xdsl.sim import csim
-from finn_xdsl.sim.csim_layer import ap_int_max_w
-from finn_xdsl.sim.design_sim import expected_beats
+from finn_xdsl.verify import csim
+from finn_xdsl.verify.csim_layer import ap_int_max_w
+from finn_xdsl.verify.design_sim import expected_beats
 from finn_xdsl.sim.host import input_formats, output_formats, the_partition
 
 IN_PORT = "s_axis_0"  # hex file stems: the stitched design's top-level port names
@@ -150,7 +150,7 @@ def _plan(module: ModuleOp, hls_dir: Path) -> _Plan:
 
 
 _MAIN = """\
-// Whole-design C-simulation of {partition}, written by finn_xdsl.sim.csim_design.
+// Whole-design C-simulation of {partition}, written by finn_xdsl.verify.csim_design.
 {max_w}#include <cstddef>
 #include <string>
 #include "fx_csim.hpp"

@@ -28,7 +28,7 @@ import numpy as np
 from xdsl.dialects.builtin import ModuleOp
 
 from finn_xdsl.errors import FinnError
-from finn_xdsl.sim.build_cache import cache_root, prune, write_if_changed
+from finn_xdsl.verify.build_cache import cache_root, prune, write_if_changed
 
 LAYER_CACHE_ENTRIES = 400  # per-layer simulation builds kept (C-sim binaries, Verilator dirs)
 
@@ -77,7 +77,7 @@ def _rtlsim_job(ir: str, name: str, entry: Path, inputs: dict[str, list[int]], o
                 seed: int) -> tuple[float, str | None]:
     """One RTL layer in a worker process: cocotb's runner redirects the process's output
     descriptors while it runs, so RTL simulations cannot share a process with each other."""
-    from finn_xdsl.sim.layer_rtlsim import rtlsim_layer
+    from finn_xdsl.verify.layer_rtlsim import rtlsim_layer
     from finn_xdsl.frontend.load import load_module
 
     if ir not in _WORKER_MODULES:
@@ -108,7 +108,7 @@ def verify_layers(module: ModuleOp, out_dir: Path, hls_layers: Sequence[Any], xs
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
-    from finn_xdsl.sim.csim_layer import csim_layers
+    from finn_xdsl.verify.csim_layer import csim_layers
     from finn_xdsl.sim.host import the_partition
     from finn_xdsl.sim.layer_io import record_layer_io
 
