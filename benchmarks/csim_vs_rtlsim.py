@@ -8,7 +8,7 @@ For each model, the same N partition-input frames (the sample image, then random
 go through
 - C-sim: the prefer=hls lowering (to-folded{prefer=hls}, then finn-build's insert-dwc,
   insert-fifos, size-fifos, lower-to-hw; every layer but FIFOs HLS), `-t hls`, then
-  finn_xdsl.sim.csim_design: one g++ program of all layers. Printed: the g++ compile
+  finn_xdsl.verify.csim_design: one g++ program of all layers. Printed: the g++ compile
   (cold, fresh folder) and the run of all N frames (process start to exit), frames/s;
 - RTL-sim: the same lowering with prefer=rtl (every layer but FIFOs RTL), `-t sv`, then
   the whole-design cocotb + Verilator simulation of finn_design
@@ -77,7 +77,7 @@ def lower(model: str, impl: str):
 
 def csim_side(model: str, n: int, work: Path) -> dict[str, float]:
     from finn_xdsl.backends.hls import emit_hls
-    from finn_xdsl.sim.csim_design import build_csim, simulate_csim
+    from finn_xdsl.verify.csim_design import build_csim, simulate_csim
 
     _, module = lower(model, "hls")
     emit_hls(module, work / "hls")
@@ -90,7 +90,7 @@ def rtlsim_side(model: str, n: int, work: Path) -> dict[str, float]:
     import io
 
     from finn_xdsl.backends import get_all_targets
-    from finn_xdsl.sim.design_sim import simulate_design
+    from finn_xdsl.verify.design_sim import simulate_design
 
     ctx, module = lower(model, "rtl")
     get_all_targets()["sv"]()(dir=str(work / "rtl")).emit(ctx, module, io.StringIO())

@@ -22,7 +22,7 @@ class FinnError(Exception):
 class LoweringError(FinnError):
     """A node a pass cannot lower: which pass, which op and node, and why.
 
-    e.g. `lower-conv: quant.conv 'Conv_3': group 2 convolutions do not lower to mvau yet`.
+    e.g. `lower-conv: qonnx.conv 'Conv_3': group 2 convolutions do not lower to mvau yet`.
     """
 
     def __init__(self, pass_name: str, op, why: str):

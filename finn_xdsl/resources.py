@@ -29,3 +29,15 @@ def rtl_dir() -> Path:
 def hls_dir() -> Path:
     """The HLS C++ layer library."""
     return _library("hls")
+
+
+# vendor, library, version of the IP each HLS layer is exported as: -t hls's vitis_hls
+# scripts export it, lower-to-hw records it on the layer's hw.module.extern, -t tcl
+# instantiates it
+HLS_VLNV = ("xilinx_finn", "hls", "1.0")
+
+
+def hls_vlnv(name: str) -> str:
+    """The VLNV of the HLS layer `name` (its IP name is the layer name)."""
+    vendor, library, version = HLS_VLNV
+    return f"{vendor}:{library}:{name}:{version}"

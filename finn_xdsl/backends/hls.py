@@ -38,9 +38,9 @@ from finn_xdsl.backends.hls_layers import Glue, HlsPlan, Rom, legalize_hls
 from finn_xdsl.boards import DEFAULT_PART
 from finn_xdsl.dialects import dataflow as df
 from finn_xdsl.errors import FinnError
-from finn_xdsl.resources import hls_dir
+from finn_xdsl.resources import HLS_VLNV, hls_dir, hls_vlnv
 
-VENDOR, LIBRARY, VERSION = "xilinx_finn", "hls", "1.0"
+VENDOR, LIBRARY, VERSION = HLS_VLNV
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ class HlsLayer:
 
     @property
     def vlnv(self) -> str:
-        return f"{VENDOR}:{LIBRARY}:{self.name}:{VERSION}"
+        return hls_vlnv(self.name)
 
 
 def hls_layers_of(module: ModuleOp) -> list[df.DataflowOperation]:

@@ -31,7 +31,7 @@ import numpy as np
 
 from finn_xdsl.backends.sv_layers import LayerPlan, Port, legalize, padded, signed_bits
 from finn_xdsl.dialects import dataflow as df
-from finn_xdsl.dialects import quant_types as qt
+from finn_xdsl.dialects import qonnx_types as qt
 from finn_xdsl.errors import FinnError
 from finn_xdsl.sim.packing import decode
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from finn_xdsl.dialects import dataflow as df
-from finn_xdsl.dialects import quant_types as qt
+from finn_xdsl.dialects import qonnx_types as qt
 from finn_xdsl.dialects.dataflow_types import StreamType
 from finn_xdsl.errors import FinnError
 from finn_xdsl.sim.packing import encode, pack_beats

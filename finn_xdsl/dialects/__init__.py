@@ -8,10 +8,10 @@ from collections.abc import Callable
 from xdsl.ir import Dialect
 
 
-def get_quant() -> Dialect:
-    from finn_xdsl.dialects.quant import Quant
+def get_qonnx() -> Dialect:
+    from finn_xdsl.dialects.qonnx import Qonnx
 
-    return Quant
+    return Qonnx
 
 
 def get_dataflow() -> Dialect:
@@ -22,4 +22,4 @@ def get_dataflow() -> Dialect:
 
 def get_all_dialects() -> dict[str, Callable[[], Dialect]]:
     """Name -> factory of every dialect finn-xdsl defines."""
-    return {"quant": get_quant, "dataflow": get_dataflow}
+    return {"qonnx": get_qonnx, "dataflow": get_dataflow}

@@ -2,7 +2,7 @@
 The container of a streaming design: `dataflow.partition` (FINN's
 StreamingDataflowPartition) and its terminator `dataflow.yield`.
 
-A partition sits in the tensor world (`quant` ops, func.func): it takes ranked tensors of
+A partition sits in the tensor world (`qonnx` ops, func.func): it takes ranked tensors of
 quantized element types and returns tensors. Inside, its single block sees the inputs as
 `!dataflow.stream` arguments of the same tensor types and yields streams; the layers in
 between are one hardware design. It is isolated from above, as FINN's partition is a
@@ -29,7 +29,7 @@ from xdsl.irdl import (
 from xdsl.traits import HasParent, IsolatedFromAbove, IsTerminator
 from xdsl.utils.exceptions import VerifyException
 
-from finn_xdsl.dialects import quant_types as qt
+from finn_xdsl.dialects import qonnx_types as qt
 from finn_xdsl.dialects.dataflow_base import DataflowOperation
 from finn_xdsl.dialects.dataflow_types import StreamType
 

@@ -24,7 +24,7 @@ from xdsl.parser import AttrParser
 from xdsl.printer import Printer
 from xdsl.utils.exceptions import VerifyException
 
-from finn_xdsl.dialects import quant_types as qt
+from finn_xdsl.dialects import qonnx_types as qt
 
 
 def element_bits(elem: Attribute) -> int:
@@ -118,7 +118,7 @@ class StreamType(ParametrizedAttribute, TypeAttribute):
         if not qt.is_quantized(self.element_type):
             raise VerifyException(
                 f"{self}: stream elements must be quantized integers (si<N>, ui<N>, "
-                f"!quant.bipolar, !quant.ternary), got {self.element_type}"
+                f"!qonnx.bipolar, !qonnx.ternary), got {self.element_type}"
             )
         lanes = self.num_lanes
         if lanes < 1:

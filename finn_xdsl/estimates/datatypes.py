@@ -24,7 +24,7 @@ import math
 
 import numpy as np
 
-from finn_xdsl.dialects import quant_types as qt
+from finn_xdsl.dialects import qonnx_types as qt
 from finn_xdsl.dialects.dataflow_types import element_bits
 
 

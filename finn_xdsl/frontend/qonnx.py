@@ -1,11 +1,11 @@
 """
-QONNX (.onnx) -> `quant` IR.
+QONNX (.onnx) -> `qonnx` IR.
 
 The model goes through qonnx's own ModelWrapper and cleanup (shape inference, constant
 folding, unique node names, readable tensor names) and datatype inference, exactly as
 FINN starts its flow, so node names and data types agree with what FINN users see. Then
-every node becomes one `quant` op inside `func.func @main`; initializers become
-`quant.constant` ops placed before their first use.
+every node becomes one `qonnx` op inside `func.func @main`; initializers become
+`qonnx.constant` ops placed before their first use.
 
 Everything that can go wrong with the user's file is checked *before* qonnx sees it,
 because qonnx reports bad input with assertion errors and tracebacks. Each problem raises
@@ -38,13 +38,13 @@ from xdsl.dialects.builtin import (
 )
 from xdsl.ir import Attribute, Block, Region, SSAValue
 
-from finn_xdsl.dialects import quant
-from finn_xdsl.dialects import quant_types as qt
+from finn_xdsl.dialects import qonnx as q  # not `qonnx`: that names the qonnx package
+from finn_xdsl.dialects import qonnx_types as qt
 from finn_xdsl.errors import FinnError
 from finn_xdsl.utils.diagnostics import verify_module
 
 # attribute on func arguments/results that keeps the ONNX graph input/output name
-NAME_ATTR = "quant.name"
+NAME_ATTR = "qonnx.name"
 
 QONNX_DOMAINS = ("qonnx.custom_op.general", "finn.custom_op.general", "onnx.brevitas")
 _QONNX_OPS = {"Quant", "BipolarQuant", "Trunc", "MultiThreshold"}
@@ -63,7 +63,7 @@ _ONNX_ELEM_TO_NUMPY = {
 
 def supported_ops() -> list[str]:
     """ONNX op types the frontend imports, sorted (used in error messages and docs)."""
-    return sorted(quant.BY_ONNX_OP)
+    return sorted(q.BY_ONNX_OP)
 
 
 def import_onnx(path: str | os.PathLike[str], data: bytes | None = None) -> ModuleOp:
@@ -176,7 +176,7 @@ def _where(node: onnx.NodeProto) -> str:
 
 def _check_ops(path: str, nodes: Iterable[onnx.NodeProto]) -> None:
     for node in nodes:
-        known = node.op_type in quant.BY_ONNX_OP
+        known = node.op_type in q.BY_ONNX_OP
         if known and node.op_type in _QONNX_OPS:
             known = node.domain in QONNX_DOMAINS
         elif known:
@@ -284,7 +284,7 @@ class _Importer:
         annotated = self.element_type(name)
         if qt.is_quantized(annotated) and array.dtype == np.float32 and qt.contains(annotated, array):
             elem = annotated
-        op = quant.ConstantOp.from_numpy(array, elem, node_name=name)
+        op = q.ConstantOp.from_numpy(array, elem, node_name=name)
         self.block.add_op(op)
         self.bind(name, op.output)
         return op.output
@@ -300,8 +300,8 @@ class _Importer:
 
     def import_node(self, node: onnx.NodeProto) -> None:
         where = f"{self.path}: {_where(node)}"
-        cls = quant.BY_ONNX_OP[node.op_type]
-        if cls is quant.ConstantOp:
+        cls = q.BY_ONNX_OP[node.op_type]
+        if cls is q.ConstantOp:
             self.import_constant_node(node, where)
             return
         props = self.properties(node, cls, where)
@@ -327,7 +327,7 @@ class _Importer:
         if set(attrs) != {"value"}:
             raise FinnError(f"{where}: only Constant nodes with a 'value' tensor are supported")
         array = numpy_helper.to_array(attrs["value"].t)
-        op = quant.ConstantOp.from_numpy(array, node_name=node.name or None)
+        op = q.ConstantOp.from_numpy(array, node_name=node.name or None)
         self.block.add_op(op)
         self.bind(node.output[0], op.output)
 
@@ -340,7 +340,7 @@ class _Importer:
 
     def operands(self, node: onnx.NodeProto, cls, where: str) -> list:
         names = list(node.input)
-        if cls is quant.TruncOp:
+        if cls is q.TruncOp:
             # qonnx runs Trunc_v1 (5 inputs) or Trunc_v2 (6 inputs, with out_scale) by the
             # model's opset_import of the node's domain, not by the number of inputs
             version = self.qonnx_opset(node)
@@ -435,5 +435,5 @@ def value_name(tensor: str) -> str:
 
 
 def import_model(model, path: str = "<model>") -> ModuleOp:
-    """Build the `quant` IR of a cleaned-up qonnx ModelWrapper."""
+    """Build the `qonnx` IR of a cleaned-up qonnx ModelWrapper."""
     return _Importer(model, path).run()

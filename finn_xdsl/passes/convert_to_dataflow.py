@@ -1,5 +1,5 @@
 """
-convert-to-dataflow: integer quant ops -> streaming layers inside `dataflow.partition`.
+convert-to-dataflow: integer qonnx ops -> streaming layers inside `dataflow.partition`.
 
 FINN's convert_to_hw_layers + CreateDataflowPartition. Each convertible op (or fused
 pair) maps to one layer:
@@ -37,8 +37,8 @@ from xdsl.ir import Block, Operation, SSAValue
 from xdsl.passes import ModulePass
 
 from finn_xdsl.dialects import dataflow as df
-from finn_xdsl.dialects import quant as q
-from finn_xdsl.dialects import quant_types as qt
+from finn_xdsl.dialects import qonnx as q
+from finn_xdsl.dialects import qonnx_types as qt
 from finn_xdsl.errors import LoweringError
 from finn_xdsl.passes import rewrite_utils as ru
 
@@ -75,7 +75,7 @@ def _threshold_params(mt: q.MultiThresholdOp) -> tuple[np.ndarray, int]:
 
 @dataclass
 class _Converter:
-    """Builds the layers of one partition from quant ops, in order."""
+    """Builds the layers of one partition from qonnx ops, in order."""
 
     block: Block
     streams: dict[SSAValue, SSAValue] = field(default_factory=dict)
@@ -240,7 +240,7 @@ _MUST = (q.MatMulOp, q.ConvOp, q.MaxPoolOp, q.MaxPoolNHWCOp)
 
 @dataclass(frozen=True)
 class ConvertToDataflowPass(ModulePass):
-    """Integer quant ops -> dataflow layers grouped into dataflow.partition ops."""
+    """Integer qonnx ops -> dataflow layers grouped into dataflow.partition ops."""
 
     name = "convert-to-dataflow"
 

@@ -28,8 +28,8 @@ from xdsl.dialects.builtin import DenseArrayBase, StringAttr, TensorType, f32, i
 from xdsl.ir import Attribute, Operation, SSAValue
 from xdsl.pattern_rewriter import PatternRewriter, RewritePattern
 
-from finn_xdsl.dialects import quant as q
-from finn_xdsl.dialects import quant_types as qt
+from finn_xdsl.dialects import qonnx as q
+from finn_xdsl.dialects import qonnx_types as qt
 
 F32 = np.float32
 
@@ -82,7 +82,7 @@ def is_identity(perm: Sequence[int]) -> bool:
 def constant(
     array: np.ndarray, elem: Attribute | None = None, name: StringAttr | None = None
 ) -> q.ConstantOp:
-    """A quant.constant holding `array` (its dtype is the storage), result element `elem`."""
+    """A qonnx.constant holding `array` (its dtype is the storage), result element `elem`."""
     op = q.ConstantOp.from_numpy(np.ascontiguousarray(array), elem)
     if name is not None:
         op.properties["node_name"] = name
@@ -104,7 +104,7 @@ def transpose(x: SSAValue, perm: Sequence[int], name: StringAttr | None) -> q.Tr
 
 
 def reshape(x: SSAValue, shape: Sequence[int], name: StringAttr | None) -> list[Operation]:
-    """[shape constant, quant.reshape] to an explicit shape (no 0 or -1 entries)."""
+    """[shape constant, qonnx.reshape] to an explicit shape (no 0 or -1 entries)."""
     shape_name = None if name is None else StringAttr(f"{name.data}_shape")
     target = constant(np.array(shape, dtype=np.int64), name=shape_name)
     result = TensorType(q.elem_of(x), list(shape))
@@ -131,7 +131,7 @@ def relayout(
     value: SSAValue, how: Relayout, name: StringAttr | None
 ) -> tuple[SSAValue, list[Operation]]:
     """`value` rearranged by `how`: a new constant (same element type) when `value` is a
-    quant.constant, else reshape/transpose/reshape ops on it. Returns (value, new ops)."""
+    qonnx.constant, else reshape/transpose/reshape ops on it. Returns (value, new ops)."""
     if isinstance(owner := value.owner, q.ConstantOp):
         new = like_constant(owner, how.numpy(owner.to_numpy()), name)
         return new.output, [new]
@@ -152,19 +152,19 @@ def relayout(
 
 
 def erase_dead(rewriter: PatternRewriter, values: Sequence[SSAValue]) -> None:
-    """Erase the quant ops defining `values` that no longer have uses, transitively."""
-    work = [v.owner for v in values if isinstance(v.owner, q.QuantOperation)]
+    """Erase the qonnx ops defining `values` that no longer have uses, transitively."""
+    work = [v.owner for v in values if isinstance(v.owner, q.QonnxOperation)]
     while work:
         op = work.pop()
         if op.parent is None or any(r.uses for r in op.results):
             continue
         operands = list(op.operands)
         rewriter.erase(op)
-        work += [v.owner for v in operands if isinstance(v.owner, q.QuantOperation)]
+        work += [v.owner for v in operands if isinstance(v.owner, q.QonnxOperation)]
 
 
 def single_use_transpose(value: SSAValue) -> q.TransposeOp | None:
-    """The quant.transpose defining `value` if `value` has no other use."""
+    """The qonnx.transpose defining `value` if `value` has no other use."""
     t = value.owner
     if isinstance(t, q.TransposeOp) and value.has_one_use():
         return t

@@ -5,18 +5,18 @@ the transpose-absorbing streamlining steps leave a CNV-style network.
 
 One 2-D convolution (NCHW, any group, weights (M, C/g, k_h, k_w)) becomes
 
-    %t   = quant.transpose %x {perm = [0, 2, 3, 1]}          NCHW -> NHWC
-    %col = quant.im2col %t {kernel_size, stride, dilations, pad_amount, pad_value = 0}
-    %y   = quant.matmul %col, %W                             W: (k_h * k_w * C, M)
-    %yb  = quant.add %y, %b                                  only with a bias
-    %out = quant.transpose %yb {perm = [0, 3, 1, 2]}         NHWC -> NCHW
+    %t   = qonnx.transpose %x {perm = [0, 2, 3, 1]}          NCHW -> NHWC
+    %col = qonnx.im2col %t {kernel_size, stride, dilations, pad_amount, pad_value = 0}
+    %y   = qonnx.matmul %col, %W                             W: (k_h * k_w * C, M)
+    %yb  = qonnx.add %y, %b                                  only with a bias
+    %out = qonnx.transpose %yb {perm = [0, 3, 1, 2]}         NHWC -> NCHW
 
 W's rows are in im2col's patch order (k_h, k_w, C). A constant W becomes a new constant
-with the same element type; any other W (e.g. quant.quant of a constant) gets
+with the same element type; any other W (e.g. qonnx.quant of a constant) gets
 transpose/reshape ops. A pointwise convolution (1x1, stride 1, no padding) needs no
 im2col, as in qonnx. Grouped convolutions use a block-diagonal W (zeros outside each
 group's block; qonnx does this for depthwise ones), and a depthwise one (group = C = M)
-marks its im2col `depthwise`. One max pool becomes transpose, quant.max_pool_nhwc,
+marks its im2col `depthwise`. One max pool becomes transpose, qonnx.max_pool_nhwc,
 transpose back.
 
 The patterns of `layout_patterns` then move every NHWC -> NCHW transpose down past
@@ -53,9 +53,9 @@ from xdsl.pattern_rewriter import (
     RewritePattern,
 )
 
-from finn_xdsl.dialects import quant as q
-from finn_xdsl.dialects import quant_types as qt
-from finn_xdsl.dialects.quant_layout_ops import Im2ColOp, MaxPoolNHWCOp, format_input_shape
+from finn_xdsl.dialects import qonnx as q
+from finn_xdsl.dialects import qonnx_types as qt
+from finn_xdsl.dialects.qonnx_layout_ops import Im2ColOp, MaxPoolNHWCOp, format_input_shape
 from finn_xdsl.errors import LoweringError
 from finn_xdsl.passes import rewrite_utils as ru
 from finn_xdsl.passes.layout_patterns import (
@@ -132,7 +132,7 @@ def _name(name: StringAttr | None) -> dict[str, Attribute]:
 
 @dataclass(frozen=True)
 class LowerConv(RewritePattern):
-    """quant.conv (2-D, NCHW) -> transpose, im2col, matmul [+ bias add], transpose back."""
+    """qonnx.conv (2-D, NCHW) -> transpose, im2col, matmul [+ bias add], transpose back."""
 
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /):
         if not isinstance(op, q.ConvOp) or len(q.shape_of(op.x)) != 4:
@@ -210,7 +210,7 @@ class LowerConv(RewritePattern):
 
 @dataclass(frozen=True)
 class LowerMaxPool(RewritePattern):
-    """quant.max_pool (2-D, NCHW, no dilation) -> transpose, max_pool_nhwc, transpose back
+    """qonnx.max_pool (2-D, NCHW, no dilation) -> transpose, max_pool_nhwc, transpose back
     (FINN's MakeMaxPoolNHWC)."""
 
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /):

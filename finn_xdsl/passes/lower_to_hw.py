@@ -59,15 +59,9 @@ from finn_xdsl.backends.sv_layers import Port, legalize, padded
 from finn_xdsl.dialects import dataflow as df
 from finn_xdsl.dialects.dataflow_types import StreamType
 from finn_xdsl.errors import FinnError
+from finn_xdsl.resources import hls_vlnv
 
 TOP_NAME = "finn_design"
-HLS_VLNV = ("xilinx_finn", "hls", "1.0")  # vendor, library, version of every HLS layer's IP
-
-
-def hls_vlnv(name: str) -> str:
-    """The VLNV `-t hls` exports the layer `name` under (its IP name is the layer name)."""
-    vendor, library, version = HLS_VLNV
-    return f"{vendor}:{library}:{name}:{version}"
 
 
 def stream_ports(layer: df.DataflowOperation) -> list[Port]:

@@ -48,7 +48,7 @@ from xdsl.passes import ModulePass
 from xdsl.rewriter import Rewriter
 
 from finn_xdsl.dialects import dataflow as df
-from finn_xdsl.dialects import quant_types as qt
+from finn_xdsl.dialects import qonnx_types as qt
 from finn_xdsl.dialects.dataflow_base import dense_ints
 from finn_xdsl.dialects.dataflow_types import StreamType
 
@@ -195,8 +195,8 @@ def _set_elem(value: SSAValue, elem: Attribute) -> None:
 
 def _keeps_values(op: Operation) -> bool:
     """Quant ops that only move values (their result holds operand 0's values)."""
-    return op.name in {"quant.reshape", "quant.transpose", "quant.flatten", "quant.identity",
-                       "quant.max_pool_nhwc"}
+    return op.name in {"qonnx.reshape", "qonnx.transpose", "qonnx.flatten", "qonnx.identity",
+                       "qonnx.max_pool_nhwc"}
 
 
 def _update_signature(ret: func.ReturnOp) -> None:

@@ -2,7 +2,7 @@
 qonnx-to-thresholds: QONNX quantizers to FINN's integer form.
 
 - Weight quantizers (Quant/BipolarQuant of constants) are folded: the constant holds the
-  integer levels with their quantized element type (si2, !quant.bipolar, ...); a scale or
+  integer levels with their quantized element type (si2, !qonnx.bipolar, ...); a scale or
   zero point other than 1/0 stays as a Sub/Mul after it.
 - Activation quantizers become MultiThreshold (integer levels) followed by the same
   Sub/Mul. The thresholds are the exact float32 boundaries of the quantizer (found by
@@ -47,8 +47,8 @@ from xdsl.pattern_rewriter import (
     op_type_rewrite_pattern,
 )
 
-from finn_xdsl.dialects import quant as q
-from finn_xdsl.dialects import quant_types as qt
+from finn_xdsl.dialects import qonnx as q
+from finn_xdsl.dialects import qonnx_types as qt
 from finn_xdsl.errors import LoweringError
 from finn_xdsl.passes import rewrite_utils as ru
 from finn_xdsl.passes.threshold_search import float_thresholds
@@ -67,10 +67,10 @@ def _levels_type(bits: int, signed: bool) -> TypeAttribute:
     return IntegerType(bits, Signedness.SIGNED if signed else Signedness.UNSIGNED)
 
 
-def _scale_ops(levels: q.QuantOperation, zeropt: np.ndarray, scale: np.ndarray, result_type,
-               name: str | None) -> list[q.QuantOperation]:
+def _scale_ops(levels: q.QonnxOperation, zeropt: np.ndarray, scale: np.ndarray, result_type,
+               name: str | None) -> list[q.QonnxOperation]:
     """(levels - zeropt) * scale as ops, skipping exact no-ops (zeropt 0, scale 1)."""
-    ops: list[q.QuantOperation] = []
+    ops: list[q.QonnxOperation] = []
     value = levels.results[0]
     if np.any(zeropt != 0):
         zp = ru.constant(zeropt.astype(np.float32), name=f"{name}_zeropt" if name else None)
@@ -231,7 +231,7 @@ def _transposed_2d(value: np.ndarray) -> np.ndarray:
 def _transpose(value: SSAValue) -> tuple[SSAValue, list[Operation]]:
     """value.T: a new constant for a constant, a quantizer of the transposed constant for a
     weight quantizer (qonnx's FoldTransposeIntoQuantInit, so the weights still fold to an
-    integer matrix), else a quant.transpose."""
+    integer matrix), else a qonnx.transpose."""
     shape = q.shape_of(value)
     result_type = TensorType(q.elem_of(value), shape[::-1])
     owner = value.owner

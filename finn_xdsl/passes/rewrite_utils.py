@@ -9,8 +9,8 @@ import numpy as np
 from xdsl.dialects.builtin import IntegerType, Signedness, StringAttr, TensorType, f32
 from xdsl.ir import Attribute, Operation, SSAValue
 
-from finn_xdsl.dialects import quant as q
-from finn_xdsl.dialects import quant_types as qt
+from finn_xdsl.dialects import qonnx as q
+from finn_xdsl.dialects import qonnx_types as qt
 
 
 def channel_vector(value: np.ndarray, shape: tuple[int, ...], axis: int) -> np.ndarray | None:
@@ -38,8 +38,8 @@ def constant(array: np.ndarray, elem: Attribute | None = None, name: str | None 
     return q.ConstantOp.from_numpy(np.ascontiguousarray(array), elem, node_name=name)
 
 
-def binary(cls: type[q.QuantOperation], lhs: SSAValue, rhs: SSAValue, result_type: Attribute,
-           name: str | None = None) -> q.QuantOperation:
+def binary(cls: type[q.QonnxOperation], lhs: SSAValue, rhs: SSAValue, result_type: Attribute,
+           name: str | None = None) -> q.QonnxOperation:
     props = {"node_name": StringAttr(name)} if name else {}
     return cls.build(operands=[lhs, rhs], result_types=[result_type], properties=props)
 

@@ -76,7 +76,7 @@ from xdsl.dialects.builtin import IntegerType, ModuleOp, Signedness, StringAttr
 from xdsl.passes import ModulePass
 
 from finn_xdsl.boards import DEFAULT_PART, dsp_block, is_versal
-from finn_xdsl.dialects import quant_types as qt
+from finn_xdsl.dialects import qonnx_types as qt
 from finn_xdsl.dialects.dataflow import (
     AddStreamsOp,
     ChannelwiseOp,

@@ -43,11 +43,11 @@ from xdsl.pattern_rewriter import (
     op_type_rewrite_pattern,
 )
 
-from finn_xdsl.dialects import quant as q
-from finn_xdsl.dialects import quant_types as qt
+from finn_xdsl.dialects import qonnx as q
+from finn_xdsl.dialects import qonnx_types as qt
 from finn_xdsl.passes import rewrite_utils as ru
 from finn_xdsl.passes.threshold_search import float_thresholds, integer_thresholds
-from finn_xdsl.sim.quant import QuantFunctions
+from finn_xdsl.sim.qonnx import QonnxFunctions
 
 _ELEMENTWISE = (q.MulOp, q.AddOp, q.SubOp, q.DivOp, q.ReluOp, q.IdentityOp)
 # ops a scalar factor commutes with exactly (for MaxPool only when positive)
@@ -326,7 +326,7 @@ class StreamlinePass(ModulePass):
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         interpreter = Interpreter(op)
-        interpreter.register_implementations(QuantFunctions())
+        interpreter.register_implementations(QonnxFunctions())
         PatternRewriteWalker(
             GreedyRewritePatternApplier(
                 [

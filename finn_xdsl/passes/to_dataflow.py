@@ -25,7 +25,7 @@ from finn_xdsl.passes.streamline import StreamlinePass
 
 @dataclass(frozen=True)
 class ToDataflowPass(ModulePass):
-    """QONNX-level quant IR -> dataflow partitions (the standard pipeline)."""
+    """QONNX-level qonnx IR -> dataflow partitions (the standard pipeline)."""
 
     name = "to-dataflow"
 

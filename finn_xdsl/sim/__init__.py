@@ -1,7 +1,4 @@
 """Executable semantics of every IR level: the numpy reference interpreter
-(`finn_xdsl.sim.execute.execute`) and the simulators around it.
-
-Deliberately empty: the cocotb benches (`layer_cocotb`, `design_cocotb`) are imported from
-this package inside every simulator process, and importing the interpreter (xDSL and all
-dialects) there would add about a second to each simulation.
-"""
+(`finn_xdsl.sim.execute.execute`), the host/partition split and stream formats (`host`),
+and the token-level timing model (`tokensim`). The simulators of generated hardware that
+are checked against it live in `finn_xdsl.verify`."""

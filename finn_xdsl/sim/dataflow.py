@@ -23,7 +23,7 @@ from xdsl.interpreter import (
 )
 
 from finn_xdsl.dialects import dataflow as df
-from finn_xdsl.dialects import quant_types as qt
+from finn_xdsl.dialects import qonnx_types as qt
 from finn_xdsl.errors import FinnError
 from finn_xdsl.sim import dataflow_kernels as k
 

@@ -2,7 +2,7 @@
 Run a module's `@main` function on numpy inputs with the reference interpreter.
 
 Inputs and outputs are keyed by the ONNX graph input/output names the frontend keeps
-on the function arguments (`quant.name`), so a QONNX user can feed the same dict they
+on the function arguments (`qonnx.name`), so a QONNX user can feed the same dict they
 would give qonnx's `execute_onnx`.
 """
 
@@ -16,13 +16,13 @@ from xdsl.dialects.builtin import ArrayAttr, DictionaryAttr, ModuleOp, StringAtt
 from xdsl.interpreter import Interpreter
 from xdsl.interpreters.func import FuncFunctions
 
-from finn_xdsl.dialects import quant_types as qt
+from finn_xdsl.dialects import qonnx_types as qt
 from finn_xdsl.errors import FinnError
 from finn_xdsl.sim.dataflow import DataflowFunctions
-from finn_xdsl.sim.quant import QuantFunctions
-from finn_xdsl.sim.quant_layout import QuantLayoutFunctions
+from finn_xdsl.sim.qonnx import QonnxFunctions
+from finn_xdsl.sim.qonnx_layout import QonnxLayoutFunctions
 
-NAME_ATTR = "quant.name"
+NAME_ATTR = "qonnx.name"
 ENTRY = "main"
 
 
@@ -91,9 +91,9 @@ def execute(
 
     interpreter = Interpreter(module)
     interpreter.register_implementations(FuncFunctions())
-    interpreter.register_implementations(QuantFunctions())
+    interpreter.register_implementations(QonnxFunctions())
     interpreter.register_implementations(DataflowFunctions())
-    interpreter.register_implementations(QuantLayoutFunctions())
+    interpreter.register_implementations(QonnxLayoutFunctions())
     if listener is not None:
         interpreter.listeners = (*interpreter.listeners, listener)
     results = interpreter.call_op(fn, tuple(args))

@@ -1,5 +1,5 @@
 """
-Numpy kernels with QONNX/ONNX semantics, the executable definition of the `quant` ops.
+Numpy kernels with QONNX/ONNX semantics, the executable definition of the `qonnx` ops.
 
 They compute in float32 in the same order of operations as the reference they must
 match bit for bit: qonnx's numpy custom ops (Quant, BipolarQuant, Trunc, MultiThreshold)

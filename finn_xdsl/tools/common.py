@@ -1,7 +1,8 @@
 """
-What finn-opt and finn-exec share: the context with our dialects, loading a model file of
-any kind we know (.onnx through the frontend, .mlir through xDSL's parser), and the rule
-that a user error ends the program with one `error:` line and exit code 1.
+What the command-line tools share: the rule that a user error ends the program with one
+`error:` line and exit code 1, and output files that appear only when complete. Loading
+models lives in `finn_xdsl.frontend.load` (the build flow needs it too); its names are
+re-exported here for code written against this module.
 """
 
 from __future__ import annotations
@@ -13,58 +14,17 @@ import tempfile
 import traceback
 from collections.abc import Callable
 
-from xdsl.context import Context
-from xdsl.dialects.builtin import ModuleOp
 from xdsl.utils.exceptions import ArgSpecParseError, DiagnosticException, ParseError
 
 from finn_xdsl.errors import FinnError
-from finn_xdsl.utils.diagnostics import parse_error_message, verify_module
-
-MODEL_SUFFIXES = (".onnx", ".mlir")
-
-
-def register_dialects(ctx: Context) -> None:
-    """xDSL's dialects (func, hw, ...) and ours, all registered lazily."""
-    from xdsl.dialects import get_all_dialects
-
-    from finn_xdsl.dialects import get_all_dialects as get_finn_dialects
-
-    for name, factory in {**get_all_dialects(), **get_finn_dialects()}.items():
-        if name not in ctx.registered_dialect_names:
-            ctx.register_dialect(name, factory)
-
-
-def make_context() -> Context:
-    ctx = Context()
-    register_dialects(ctx)
-    return ctx
-
-
-def parse_mlir(ctx: Context, text: str | bytes, name: str) -> ModuleOp:
-    """Parse MLIR text; a syntax error becomes a one-line FinnError with file:line:col."""
-    from xdsl.parser import Parser
-
-    try:
-        return Parser(ctx, text, name).parse_module()
-    except ParseError as e:
-        raise FinnError(parse_error_message(e)) from None
-
-
-def load_module(path: str, ctx: Context | None = None) -> ModuleOp:
-    """Load and verify an .onnx or .mlir file."""
-    suffix = os.path.splitext(path)[1]
-    if suffix not in MODEL_SUFFIXES:
-        raise FinnError(f"{path}: unknown file type '{suffix}'; expected one of {', '.join(MODEL_SUFFIXES)}")
-    if not os.path.isfile(path):
-        raise FinnError(f"{path}: no such file")
-    if suffix == ".onnx":
-        from finn_xdsl.frontend.qonnx import import_onnx
-
-        return import_onnx(path)
-    with open(path, "rb") as f:
-        module = parse_mlir(ctx or make_context(), f.read(), path)
-    verify_module(module, path)
-    return module
+from finn_xdsl.frontend.load import (  # noqa: F401  (re-exported)
+    MODEL_SUFFIXES,
+    load_module,
+    make_context,
+    parse_mlir,
+    register_dialects,
+)
+from finn_xdsl.utils.diagnostics import parse_error_message
 
 
 def user_error_message(e: BaseException) -> str | None:  # noqa: C901

@@ -19,7 +19,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from finn_xdsl.errors import FinnError
-from finn_xdsl.tools.common import load_module, run_tool, write_atomically
+from finn_xdsl.frontend.load import load_module
+from finn_xdsl.tools.common import run_tool, write_atomically
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -25,7 +25,7 @@ _PREFIX = "Operation does not verify: "
 
 
 def op_location(op: Operation) -> str:
-    """`quant.conv 'Conv_0'` — the op name and, when it has one, its ONNX node name."""
+    """`qonnx.conv 'Conv_0'` — the op name and, when it has one, its ONNX node name."""
     node_name = op.properties.get("node_name")
     if node_name is not None and hasattr(node_name, "data"):
         return f"{op.name} '{node_name.data}'"

@@ -1,5 +1,5 @@
 """
-ONNX shape arithmetic shared by the `quant` verifiers and the reference interpreter.
+ONNX shape arithmetic shared by the `qonnx` verifiers and the reference interpreter.
 
 Both must agree on, e.g., how `auto_pad=SAME_UPPER` resolves to explicit pads, so the rule
 lives in one place. Everything here is plain Python on tuples of ints.

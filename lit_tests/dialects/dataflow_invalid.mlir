@@ -63,7 +63,7 @@ func.func @mvau_weights(%x: tensor<1x4xsi4>) {
 func.func @mvau_xnor(%x: tensor<1x4xsi4>) {
   %y = dataflow.partition %x {node_name = "StreamingDataflowPartition_0"} : (tensor<1x4xsi4>) -> tensor<1x2xui3> {
   ^bb0(%in: !dataflow.stream<tensor<1x4xsi4>, 1>):
-    %r = dataflow.mvau %in {node_name = "MVAU_0", weights = dense<1> : tensor<4x2xi32>, weight_type = !quant.bipolar, binary_xnor = true} : (!dataflow.stream<tensor<1x4xsi4>, 1>) -> !dataflow.stream<tensor<1x2xui3>, 1>
+    %r = dataflow.mvau %in {node_name = "MVAU_0", weights = dense<1> : tensor<4x2xi32>, weight_type = !qonnx.bipolar, binary_xnor = true} : (!dataflow.stream<tensor<1x4xsi4>, 1>) -> !dataflow.stream<tensor<1x2xui3>, 1>
     dataflow.yield %r : !dataflow.stream<tensor<1x2xui3>, 1>
   }
   func.return
@@ -221,21 +221,21 @@ func.func @partition_float(%x: tensor<1x8xf32>) {
   func.return
 }
 
-// CHECK: stream elements must be quantized integers (si<N>, ui<N>, !quant.bipolar, !quant.ternary), got f32
+// CHECK: stream elements must be quantized integers (si<N>, ui<N>, !qonnx.bipolar, !qonnx.ternary), got f32
 
 // -----
 
 func.func @partition_foreign(%x: tensor<1x8xsi4>) {
   dataflow.partition %x {node_name = "StreamingDataflowPartition_0"} : (tensor<1x8xsi4>) -> () {
   ^bb0(%in: !dataflow.stream<tensor<1x8xsi4>, 1>):
-    %c = quant.constant dense<1.0> : tensor<1xf32>
+    %c = qonnx.constant dense<1.0> : tensor<1xf32>
     dataflow.yield
   }
   func.return
 }
 
 // CHECK: "dataflow.partition"(%x)
-// CHECK: Operation does not verify: only dataflow layers may appear in a partition, found quant.constant
+// CHECK: Operation does not verify: only dataflow layers may appear in a partition, found qonnx.constant
 
 // -----
 

@@ -48,13 +48,13 @@ func.func @inner(%x: tensor<1x3xui2>) -> tensor<1x2xui2> {
 
 // -----
 
-func.func @xnor(%x: tensor<1x4x!quant.bipolar>) -> tensor<1x2x!quant.bipolar> {
-  %p = dataflow.partition %x {node_name = "StreamingDataflowPartition_0"} : (tensor<1x4x!quant.bipolar>) -> tensor<1x2x!quant.bipolar> {
-  ^bb0(%s: !dataflow.stream<tensor<1x4x!quant.bipolar>, 1>):
-    %a = dataflow.mvau %s {node_name = "MVAU_0", weights = dense<[[1, -1], [1, 1], [-1, 1], [1, 1]]> : tensor<4x2xi32>, weight_type = !quant.bipolar, thresholds = dense<[[-7], [9]]> : tensor<2x1xi64>, binary_xnor = true} : (!dataflow.stream<tensor<1x4x!quant.bipolar>, 1>) -> !dataflow.stream<tensor<1x2x!quant.bipolar>, 1>
-    dataflow.yield %a : !dataflow.stream<tensor<1x2x!quant.bipolar>, 1>
+func.func @xnor(%x: tensor<1x4x!qonnx.bipolar>) -> tensor<1x2x!qonnx.bipolar> {
+  %p = dataflow.partition %x {node_name = "StreamingDataflowPartition_0"} : (tensor<1x4x!qonnx.bipolar>) -> tensor<1x2x!qonnx.bipolar> {
+  ^bb0(%s: !dataflow.stream<tensor<1x4x!qonnx.bipolar>, 1>):
+    %a = dataflow.mvau %s {node_name = "MVAU_0", weights = dense<[[1, -1], [1, 1], [-1, 1], [1, 1]]> : tensor<4x2xi32>, weight_type = !qonnx.bipolar, thresholds = dense<[[-7], [9]]> : tensor<2x1xi64>, binary_xnor = true} : (!dataflow.stream<tensor<1x4x!qonnx.bipolar>, 1>) -> !dataflow.stream<tensor<1x2x!qonnx.bipolar>, 1>
+    dataflow.yield %a : !dataflow.stream<tensor<1x2x!qonnx.bipolar>, 1>
   }
-  func.return %p : tensor<1x2x!quant.bipolar>
+  func.return %p : tensor<1x2x!qonnx.bipolar>
 }
 // CHECK-LABEL: func.func @xnor
-// CHECK:      dataflow.mvau %s {{.*}} weight_type = !quant.bipolar, thresholds = dense<{{\[\[}}0], [5]]> : tensor<2x1xi64>, binary_xnor = true}
+// CHECK:      dataflow.mvau %s {{.*}} weight_type = !qonnx.bipolar, thresholds = dense<{{\[\[}}0], [5]]> : tensor<2x1xi64>, binary_xnor = true}

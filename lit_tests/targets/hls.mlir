@@ -10,10 +10,10 @@
 // (a ROM reader process streams them) and a thresholding layer; one top function each with
 // padded AXI-Stream ports, constants in a params header, a vitis_hls script per layer.
 builtin.module {
-  func.func @main(%x: tensor<1x8x!quant.bipolar>) -> tensor<1x1x4xui2> {
-    %y = dataflow.partition %x {node_name = "StreamingDataflowPartition_0"} : (tensor<1x8x!quant.bipolar>) -> tensor<1x1x4xui2> {
-    ^bb0(%0: !dataflow.stream<tensor<1x8x!quant.bipolar>, 4>):
-      %1 = dataflow.mvau %0 {node_name = "MVAU_hls_0", impl = "hls", mem_mode = "internal_decoupled", pe = 2 : i64, simd = 4 : i64, weights = dense<[[1, -1, 1, 1], [1, 1, -1, 1], [1, 1, 1, -1], [1, 1, 1, 1], [-1, 1, 1, 1], [1, 1, 1, 1], [1, 1, 1, 1], [1, 1, 1, 1]]> : tensor<8x4xi32>, weight_type = !quant.bipolar} : (!dataflow.stream<tensor<1x8x!quant.bipolar>, 4>) -> !dataflow.stream<tensor<1x4xsi5>, 2>
+  func.func @main(%x: tensor<1x8x!qonnx.bipolar>) -> tensor<1x1x4xui2> {
+    %y = dataflow.partition %x {node_name = "StreamingDataflowPartition_0"} : (tensor<1x8x!qonnx.bipolar>) -> tensor<1x1x4xui2> {
+    ^bb0(%0: !dataflow.stream<tensor<1x8x!qonnx.bipolar>, 4>):
+      %1 = dataflow.mvau %0 {node_name = "MVAU_hls_0", impl = "hls", mem_mode = "internal_decoupled", pe = 2 : i64, simd = 4 : i64, weights = dense<[[1, -1, 1, 1], [1, 1, -1, 1], [1, 1, 1, -1], [1, 1, 1, 1], [-1, 1, 1, 1], [1, 1, 1, 1], [1, 1, 1, 1], [1, 1, 1, 1]]> : tensor<8x4xi32>, weight_type = !qonnx.bipolar} : (!dataflow.stream<tensor<1x8x!qonnx.bipolar>, 4>) -> !dataflow.stream<tensor<1x4xsi5>, 2>
       %2 = dataflow.thresholding %1 {node_name = "Thresholding_hls_0", impl = "hls", pe = 2 : i64, thresholds = dense<[[-100, 0, 3]]> : tensor<1x3xi64>} : (!dataflow.stream<tensor<1x4xsi5>, 2>) -> !dataflow.stream<tensor<1x4xui2>, 2>
       %3 = dataflow.reshape %2 {node_name = "Reshape_0"} : (!dataflow.stream<tensor<1x4xui2>, 2>) -> !dataflow.stream<tensor<1x1x4xui2>, 2>
       dataflow.yield %3 : !dataflow.stream<tensor<1x1x4xui2>, 2>

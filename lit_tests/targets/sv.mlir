@@ -9,10 +9,10 @@
 // popcount p and the wrapper's 2p - MW), a thresholding layer with broadcast thresholds
 // (clipped to the si5 input range [-16, 15] -> [-16, 16], 6-bit two's complement) and a wire.
 builtin.module {
-  func.func @main(%x: tensor<1x8x!quant.bipolar>) -> tensor<1x1x4xui2> {
-    %y = dataflow.partition %x {node_name = "StreamingDataflowPartition_0"} : (tensor<1x8x!quant.bipolar>) -> tensor<1x1x4xui2> {
-    ^bb0(%0: !dataflow.stream<tensor<1x8x!quant.bipolar>, 4>):
-      %1 = dataflow.mvau %0 {node_name = "MVAU_rtl_0", impl = "rtl", pe = 2 : i64, simd = 4 : i64, weights = dense<[[1, -1, 1, 1], [1, 1, -1, 1], [1, 1, 1, -1], [1, 1, 1, 1], [-1, 1, 1, 1], [1, 1, 1, 1], [1, 1, 1, 1], [1, 1, 1, 1]]> : tensor<8x4xi32>, weight_type = !quant.bipolar} : (!dataflow.stream<tensor<1x8x!quant.bipolar>, 4>) -> !dataflow.stream<tensor<1x4xsi5>, 2>
+  func.func @main(%x: tensor<1x8x!qonnx.bipolar>) -> tensor<1x1x4xui2> {
+    %y = dataflow.partition %x {node_name = "StreamingDataflowPartition_0"} : (tensor<1x8x!qonnx.bipolar>) -> tensor<1x1x4xui2> {
+    ^bb0(%0: !dataflow.stream<tensor<1x8x!qonnx.bipolar>, 4>):
+      %1 = dataflow.mvau %0 {node_name = "MVAU_rtl_0", impl = "rtl", pe = 2 : i64, simd = 4 : i64, weights = dense<[[1, -1, 1, 1], [1, 1, -1, 1], [1, 1, 1, -1], [1, 1, 1, 1], [-1, 1, 1, 1], [1, 1, 1, 1], [1, 1, 1, 1], [1, 1, 1, 1]]> : tensor<8x4xi32>, weight_type = !qonnx.bipolar} : (!dataflow.stream<tensor<1x8x!qonnx.bipolar>, 4>) -> !dataflow.stream<tensor<1x4xsi5>, 2>
       %2 = dataflow.thresholding %1 {node_name = "Thresholding_rtl_0", impl = "rtl", pe = 2 : i64, thresholds = dense<[[-100, 0, 3]]> : tensor<1x3xi64>} : (!dataflow.stream<tensor<1x4xsi5>, 2>) -> !dataflow.stream<tensor<1x4xui2>, 2>
       %3 = dataflow.reshape %2 {node_name = "Reshape_0"} : (!dataflow.stream<tensor<1x4xui2>, 2>) -> !dataflow.stream<tensor<1x1x4xui2>, 2>
       dataflow.yield %3 : !dataflow.stream<tensor<1x1x4xui2>, 2>

@@ -24,14 +24,14 @@
 // Invalid IR: the op and its ONNX node name, then the verifier's message.
 // RUN: not finn-opt %inputs/invalid_ir.mlir 2>&1 | filecheck %s --check-prefix=INVALID
 // INVALID-NOT: Traceback
-// INVALID: error: {{.*}}Inputs/invalid_ir.mlir: quant.conv 'Conv_0': group 3 must divide input channels 3 and output channels 4
+// INVALID: error: {{.*}}Inputs/invalid_ir.mlir: qonnx.conv 'Conv_0': group 3 must divide input channels 3 and output channels 4
 // INVALID-NOT: {{.}}
 
 // The same from stdin, and after a pass pipeline was requested.
 // RUN: not finn-opt < %inputs/invalid_ir.mlir 2>&1 | filecheck %s --check-prefix=INVALID-STDIN
 // RUN: not finn-opt -p cse < %inputs/invalid_ir.mlir 2>&1 | filecheck %s --check-prefix=INVALID-STDIN
 // INVALID-STDIN-NOT: Traceback
-// INVALID-STDIN: error: stdin: quant.conv 'Conv_0': group 3 must divide input channels 3 and output channels 4
+// INVALID-STDIN: error: stdin: qonnx.conv 'Conv_0': group 3 must divide input channels 3 and output channels 4
 // INVALID-STDIN-NOT: {{.}}
 
 // A syntax error: file:line:col and the parser's message.
@@ -48,7 +48,7 @@
 // --debug adds the traceback (for bug reports) and still ends with the error line.
 // RUN: not finn-opt --debug %inputs/invalid_ir.mlir 2>&1 | filecheck %s --check-prefix=DEBUG
 // DEBUG: Traceback (most recent call last):
-// DEBUG: error: {{.*}}Inputs/invalid_ir.mlir: quant.conv 'Conv_0': group 3 must divide
+// DEBUG: error: {{.*}}Inputs/invalid_ir.mlir: qonnx.conv 'Conv_0': group 3 must divide
 
 // An unknown pass or pass option: one line naming the pipeline and the passes there are.
 // RUN: not finn-opt -p no-such-pass %inputs/invalid_ir.mlir 2>&1 | filecheck %s --check-prefix=PASS

@@ -39,7 +39,7 @@ from finn_xdsl.backends.hls import HLSTarget, emit_hls, legalize_module, print_t
 from finn_xdsl.backends.hls_layers import legalize_hls
 from finn_xdsl.dialects import dataflow as df
 from finn_xdsl.errors import FinnError
-from finn_xdsl.sim.csim_layer import csim_layer, csim_layers
+from finn_xdsl.verify.csim_layer import csim_layer, csim_layers
 from finn_xdsl.sim.layer_io import record_layer_io
 
 HERE = Path(__file__).parent
@@ -58,7 +58,7 @@ FRAMES = 2
 def _synthetic_module() -> str:
     rng = np.random.default_rng(7)
     img = "1x6x6x4"
-    s3, s4, bip = stream(img, "si3", 2), stream(img, "si4", 2), stream(img, "!quant.bipolar", 2)
+    s3, s4, bip = stream(img, "si3", 2), stream(img, "si4", 2), stream(img, "!qonnx.bipolar", 2)
     t5 = np.sort(rng.integers(-6, 7, size=(4, 1)), axis=1)
     wa = rng.choice([-1, 1], size=(4, 4))
     wb = rng.integers(-4, 4, size=(4, 6))
@@ -79,7 +79,7 @@ builtin.module {{
       %9 = dataflow.fifo %8 {{node_name = "StreamingFIFO_rtl_0", impl = "rtl", depth = 5 : i64}} : ({s4}) -> {s4}
       %10 = dataflow.thresholding %9 {{node_name = "Thresholding_hls_0", impl = "hls", pe = 2 : i64, thresholds = {dense(t5, 64)}}} : ({s4}) -> {bip}
       %11, %12, %13 = dataflow.duplicate_streams %10 {{node_name = "DuplicateStreams_hls_1", impl = "hls", pe = 2 : i64}} : ({bip}) -> ({bip}, {bip}, {bip})
-      %14 = dataflow.mvau %11 {{node_name = "MVAU_hls_0", impl = "hls", mem_mode = "internal_embedded", ram_style = "distributed", pe = 2 : i64, simd = 2 : i64, weights = {dense(wa, 32)}, weight_type = !quant.bipolar}} : ({bip}) -> {outs[0]}
+      %14 = dataflow.mvau %11 {{node_name = "MVAU_hls_0", impl = "hls", mem_mode = "internal_embedded", ram_style = "distributed", pe = 2 : i64, simd = 2 : i64, weights = {dense(wa, 32)}, weight_type = !qonnx.bipolar}} : ({bip}) -> {outs[0]}
       %15 = dataflow.mvau %12 {{node_name = "MVAU_hls_1", impl = "hls", pe = 3 : i64, simd = 2 : i64, weights = {dense(wb, 32)}, weight_type = si3, thresholds = {dense(tb, 64)}, ram_style = "block", ram_style_thresholds = "distributed"}} : ({bip}) -> {stream("1x6x6x6", "ui2", 3)}
       %16 = dataflow.label_select %15 {{node_name = "LabelSelect_hls_0", impl = "hls", k = 2 : i64, pe = 3 : i64}} : ({stream("1x6x6x6", "ui2", 3)}) -> {outs[1]}
       %17 = dataflow.thresholding %13 {{node_name = "Thresholding_hls_1", impl = "hls", pe = 2 : i64, thresholds = dense<[[-1, 0, 1]]> : tensor<1x3xi64>}} : ({bip}) -> {outs[2]}
@@ -384,7 +384,7 @@ def test_cpp14_as_the_vitis_script_compiles(generated, tmp_path):
     """hls_syn_L.tcl compiles with -std=c++14: every generated file of the synthetic
     partition (all templates) in one translation unit passes g++ -std=c++14 -pedantic -Wall
     without a warning (the templates use no C++17, e.g. no `if constexpr`)."""
-    from finn_xdsl.sim.csim import _compiler, ap_types_dir, own_warnings
+    from finn_xdsl.verify.csim import _compiler, ap_types_dir, own_warnings
 
     _, out_dir, layers, _ = generated(SYNTHETIC)
     tu = tmp_path / "all.cpp"

@@ -36,7 +36,7 @@ from finn_xdsl.backends import get_all_targets
 from finn_xdsl.backends.sv import SVTarget, legalize_module, sources_for
 from finn_xdsl.backends.sv_layers import LayerPlan, legalize
 from finn_xdsl.dialects import dataflow as df
-from finn_xdsl.dialects import quant_types as qt
+from finn_xdsl.dialects import qonnx_types as qt
 from finn_xdsl.errors import FinnError
 from finn_xdsl.sim.execute import execute
 from finn_xdsl.sim.packing import pack_beats
@@ -76,12 +76,12 @@ builtin.module {{
       %2, %3 = dataflow.duplicate_streams %1 {{node_name = "DuplicateStreams_rtl_0", impl = "rtl", pe = 2 : i64}} : ({stream(img, "si3", 2)}) -> ({stream(img, "si3", 2)}, {stream(img, "si3", 2)})
       %4 = dataflow.add_streams %2, %3 {{node_name = "AddStreams_rtl_0", impl = "rtl", pe = 2 : i64}} : ({stream(img, "si3", 2)}, {stream(img, "si3", 2)}) -> {stream(img, "si4", 2)}
       %5 = dataflow.fifo %4 {{node_name = "StreamingFIFO_rtl_0", impl = "rtl", depth = 5 : i64}} : ({stream(img, "si4", 2)}) -> {stream(img, "si4", 2)}
-      %6 = dataflow.thresholding %5 {{node_name = "Thresholding_rtl_0", impl = "rtl", pe = 2 : i64, thresholds = {dense(t5, 64)}}} : ({stream(img, "si4", 2)}) -> {stream(img, "!quant.bipolar", 2)}
-      %7, %8, %9 = dataflow.duplicate_streams %6 {{node_name = "DuplicateStreams_rtl_1", impl = "rtl", pe = 2 : i64}} : ({stream(img, "!quant.bipolar", 2)}) -> ({stream(img, "!quant.bipolar", 2)}, {stream(img, "!quant.bipolar", 2)}, {stream(img, "!quant.bipolar", 2)})
-      %10 = dataflow.mvau %7 {{node_name = "MVAU_rtl_1", impl = "rtl", mem_mode = "internal_embedded", pe = 2 : i64, simd = 2 : i64, weights = {dense(wa, 32)}, weight_type = !quant.bipolar}} : ({stream(img, "!quant.bipolar", 2)}) -> {stream(img, "si4", 2)}
-      %11 = dataflow.mvau %8 {{node_name = "MVAU_rtl_0", impl = "rtl", pe = 3 : i64, simd = 2 : i64, weights = {dense(wb, 32)}, weight_type = si3, thresholds = {dense(tb, 64)}}} : ({stream(img, "!quant.bipolar", 2)}) -> {stream("1x6x6x6", "ui2", 3)}
+      %6 = dataflow.thresholding %5 {{node_name = "Thresholding_rtl_0", impl = "rtl", pe = 2 : i64, thresholds = {dense(t5, 64)}}} : ({stream(img, "si4", 2)}) -> {stream(img, "!qonnx.bipolar", 2)}
+      %7, %8, %9 = dataflow.duplicate_streams %6 {{node_name = "DuplicateStreams_rtl_1", impl = "rtl", pe = 2 : i64}} : ({stream(img, "!qonnx.bipolar", 2)}) -> ({stream(img, "!qonnx.bipolar", 2)}, {stream(img, "!qonnx.bipolar", 2)}, {stream(img, "!qonnx.bipolar", 2)})
+      %10 = dataflow.mvau %7 {{node_name = "MVAU_rtl_1", impl = "rtl", mem_mode = "internal_embedded", pe = 2 : i64, simd = 2 : i64, weights = {dense(wa, 32)}, weight_type = !qonnx.bipolar}} : ({stream(img, "!qonnx.bipolar", 2)}) -> {stream(img, "si4", 2)}
+      %11 = dataflow.mvau %8 {{node_name = "MVAU_rtl_0", impl = "rtl", pe = 3 : i64, simd = 2 : i64, weights = {dense(wb, 32)}, weight_type = si3, thresholds = {dense(tb, 64)}}} : ({stream(img, "!qonnx.bipolar", 2)}) -> {stream("1x6x6x6", "ui2", 3)}
       %12 = dataflow.label_select %11 {{node_name = "LabelSelect_rtl_0", impl = "rtl", k = 2 : i64, pe = 3 : i64}} : ({stream("1x6x6x6", "ui2", 3)}) -> {stream("1x6x6x2", "ui3", 1)}
-      %13 = dataflow.thresholding %9 {{node_name = "Thresholding_rtl_1", impl = "rtl", pe = 2 : i64, thresholds = dense<[[-1, 0, 1]]> : tensor<1x3xi64>}} : ({stream(img, "!quant.bipolar", 2)}) -> {stream(img, "ui2", 2)}
+      %13 = dataflow.thresholding %9 {{node_name = "Thresholding_rtl_1", impl = "rtl", pe = 2 : i64, thresholds = dense<[[-1, 0, 1]]> : tensor<1x3xi64>}} : ({stream(img, "!qonnx.bipolar", 2)}) -> {stream(img, "ui2", 2)}
       dataflow.yield %10, %12, %13 : {stream(img, "si4", 2)}, {stream("1x6x6x2", "ui3", 1)}, {stream(img, "ui2", 2)}
     }}
     func.return %r#0, %r#1, %r#2 : tensor<{img}xsi4>, tensor<1x6x6x2xui3>, tensor<{img}xui2>
@@ -199,7 +199,7 @@ def _beats(value: np.ndarray, stream: df.StreamType) -> list[int]:
 
 @pytest.mark.parametrize(("model", "layer"), _cases())
 def test_layer_rtlsim(model, layer, generated, tmp_path):
-    from finn_xdsl.sim.rtlsim import simulate
+    from finn_xdsl.verify.rtlsim import simulate
 
     out_dir, plans, streams, ops, _ = generated(model)
     op, plan = ops[layer], plans[layer]
@@ -260,10 +260,10 @@ def test_weight_file_layout(tmp_path):
 def _mvau_partition(weight_type: str, xnor: bool) -> str:
     return f"""
 builtin.module {{
-  func.func @main(%x: tensor<1x4x!quant.bipolar>) -> tensor<1x2xsi4> {{
-    %y = dataflow.partition %x {{node_name = "P"}} : (tensor<1x4x!quant.bipolar>) -> tensor<1x2xsi4> {{
-    ^bb0(%0: !dataflow.stream<tensor<1x4x!quant.bipolar>, 2>):
-      %1 = dataflow.mvau %0 {{node_name = "MVAU_rtl_0", impl = "rtl", pe = 1 : i64, simd = 2 : i64, binary_xnor = {str(xnor).lower()}, weights = dense<1> : tensor<4x2xi32>, weight_type = {weight_type}}} : (!dataflow.stream<tensor<1x4x!quant.bipolar>, 2>) -> !dataflow.stream<tensor<1x2xsi4>, 1>
+  func.func @main(%x: tensor<1x4x!qonnx.bipolar>) -> tensor<1x2xsi4> {{
+    %y = dataflow.partition %x {{node_name = "P"}} : (tensor<1x4x!qonnx.bipolar>) -> tensor<1x2xsi4> {{
+    ^bb0(%0: !dataflow.stream<tensor<1x4x!qonnx.bipolar>, 2>):
+      %1 = dataflow.mvau %0 {{node_name = "MVAU_rtl_0", impl = "rtl", pe = 1 : i64, simd = 2 : i64, binary_xnor = {str(xnor).lower()}, weights = dense<1> : tensor<4x2xi32>, weight_type = {weight_type}}} : (!dataflow.stream<tensor<1x4x!qonnx.bipolar>, 2>) -> !dataflow.stream<tensor<1x2xsi4>, 1>
       dataflow.yield %1 : !dataflow.stream<tensor<1x2xsi4>, 1>
     }}
     func.return %y : tensor<1x2xsi4>
@@ -278,7 +278,7 @@ def test_bipolar_input_int_weights_is_widened():
 
 
 def test_raw_bipolar_product_uses_wrapper_affine():
-    (plan,) = legalize_module(_parse(_mvau_partition("!quant.bipolar", False)))
+    (plan,) = legalize_module(_parse(_mvau_partition("!qonnx.bipolar", False)))
     assert plan.params["XNOR"] == 1 and plan.affine_out == (1, 4, 4, 4)
 
 
@@ -293,7 +293,7 @@ def test_wrappers_lint_clean(tmp_path):
     inside the rtl/ library modules are theirs, not the wrapper's)."""
     import subprocess
 
-    from finn_xdsl.sim.rtlsim import setup_verilator_env
+    from finn_xdsl.verify.rtlsim import setup_verilator_env
 
     setup_verilator_env()
     module = _lower(SYNTHETIC)

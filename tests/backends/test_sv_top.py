@@ -21,7 +21,7 @@ from xdsl.parser import Parser
 from finn_xdsl.backends.sv import SVTarget
 from finn_xdsl.backends.sv_top import print_tops
 from finn_xdsl.errors import FinnError
-from finn_xdsl.sim.rtlsim import lint
+from finn_xdsl.verify.rtlsim import lint
 from finn_xdsl.tools.common import make_context
 
 

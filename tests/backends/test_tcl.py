@@ -156,7 +156,7 @@ def test_options(tmp_path):
 def test_shell_lints(builds, module):
     """The Verilog shell of the first layer of each library module is lint-clean over the
     real wrapper and library files (the shell's ports are exactly the wrapper's)."""
-    from finn_xdsl.sim.rtlsim import lint
+    from finn_xdsl.verify.rtlsim import lint
 
     vivado = builds["cnv_1w1a+fifos"]
     rtl = vivado.parent / "rtl"

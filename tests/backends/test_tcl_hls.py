@@ -209,7 +209,7 @@ def test_deterministic(tmp_path):
 def test_rtl_part_lints(builds, tmp_path):
     """finn_design.sv of the mixed TFC with the real RTL wrappers and library, and for each HLS
     layer a black box with its extern's ports (what Vitis HLS generates): Verilator-clean."""
-    from finn_xdsl.sim.rtlsim import lint
+    from finn_xdsl.verify.rtlsim import lint
 
     root = builds["tfc_2w2a mixed"]
     module = _lowered("tfc_2w2a mixed")

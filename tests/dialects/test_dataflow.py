@@ -20,7 +20,7 @@ from xdsl.printer import Printer
 from xdsl.utils.exceptions import VerifyException
 
 from finn_xdsl.dialects import dataflow as df
-from finn_xdsl.dialects.quant_types import bipolar
+from finn_xdsl.dialects.qonnx_types import bipolar
 from finn_xdsl.tools.common import make_context
 
 
@@ -190,7 +190,7 @@ def test_stream_type_geometry():
 
 def test_stream_type_syntax():
     t = s(1, 4, 4, 6, elem=bipolar, lanes=3)
-    assert str(t) == "!dataflow.stream<tensor<1x4x4x6x!quant.bipolar>, 3>"
+    assert str(t) == "!dataflow.stream<tensor<1x4x4x6x!qonnx.bipolar>, 3>"
     module = parse(f"func.func @f(%a: {t}) {{\n  func.return\n}}")
     fn = next(iter(module.ops))
     assert isinstance(fn, func.FuncOp) and fn.function_type.inputs.data[0] == t

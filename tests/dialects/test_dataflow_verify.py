@@ -17,8 +17,8 @@ from xdsl.ir import Block, Region
 from xdsl.rewriter import Rewriter
 
 from finn_xdsl.dialects import dataflow as df
-from finn_xdsl.dialects import quant as q
-from finn_xdsl.dialects.quant_types import bipolar
+from finn_xdsl.dialects import qonnx as q
+from finn_xdsl.dialects.qonnx_types import bipolar
 from finn_xdsl.errors import FinnError
 from finn_xdsl.utils.diagnostics import verify_module
 
@@ -231,7 +231,7 @@ def test_partition_foreign_op():
         b.add_op(q.ConstantOp.from_numpy(np.zeros(2, np.float32)))
         b.add_op(df.YieldOp())
 
-    fails(_partition([s(1, 8)], [], fill), "only dataflow layers may appear in a partition, found quant.constant")
+    fails(_partition([s(1, 8)], [], fill), "only dataflow layers may appear in a partition, found qonnx.constant")
 
 
 def test_partition_yield_count():

@@ -7,7 +7,7 @@ import pytest
 from xdsl.dialects.builtin import IntegerType, Signedness
 from xdsl.ir import Block
 
-from finn_xdsl.dialects import quant_types as qt
+from finn_xdsl.dialects import qonnx_types as qt
 from finn_xdsl.dialects.dataflow_compute import ChannelwiseOp, MVAUOp, ThresholdingOp
 from finn_xdsl.dialects.dataflow_layers import FMPaddingOp, StreamingMaxPoolOp, SWGOp
 from finn_xdsl.dialects.dataflow_streams import DWCOp, FIFOOp, ReshapeOp

@@ -14,8 +14,8 @@ from xdsl.dialects import func
 from xdsl.dialects.builtin import IntegerType, Signedness
 from xdsl.printer import Printer
 
-from finn_xdsl.dialects import quant as q
-from finn_xdsl.dialects.quant_types import bipolar
+from finn_xdsl.dialects import qonnx as q
+from finn_xdsl.dialects.qonnx_types import bipolar
 from finn_xdsl.errors import FinnError
 from finn_xdsl.frontend.qonnx import import_onnx, load_model, supported_ops, value_name
 from finn_xdsl.tools.common import make_context, parse_mlir
@@ -32,7 +32,7 @@ def test_import_keeps_every_node(name, imported):
     """One op per cleaned ONNX node, in order, named after it."""
     module = imported(name)
     model = load_model(model_path(name))
-    ops = [op for op in module.walk() if isinstance(op, q.QuantOperation) and not isinstance(op, q.ConstantOp)]
+    ops = [op for op in module.walk() if isinstance(op, q.QonnxOperation) and not isinstance(op, q.ConstantOp)]
     assert [op.node_name.data for op in ops] == [n.name for n in model.graph.node]
     assert [type(op).ONNX_OP for op in ops] == [n.op_type for n in model.graph.node]
 
@@ -43,11 +43,11 @@ def test_import_types_follow_qonnx_datatypes(name, imported):
     module = imported(name)
     model = load_model(model_path(name))
     annotated = {n.output[0]: model.get_tensor_datatype(n.output[0]).name for n in model.graph.node}
-    from finn_xdsl.dialects.quant_types import dtype_name
+    from finn_xdsl.dialects.qonnx_types import dtype_name
 
     seen = {}
     for op in module.walk():
-        if isinstance(op, q.QuantOperation) and not isinstance(op, q.ConstantOp):
+        if isinstance(op, q.QonnxOperation) and not isinstance(op, q.ConstantOp):
             seen[op.results[0].name_hint] = dtype_name(q.elem_of(op.results[0]))
     assert seen == {value_name(k): v for k, v in annotated.items()}
 
@@ -67,8 +67,8 @@ def test_names_and_signature(imported):
     fn = next(op for op in module.ops if isinstance(op, func.FuncOp))
     assert fn.sym_name.data == "main"
     # graph input/output names survive cleanup: they are the keys users feed
-    assert fn.arg_attrs.data[0].data["quant.name"].data == "onnx::Reshape_0"
-    assert fn.res_attrs.data[0].data["quant.name"].data == "65"
+    assert fn.arg_attrs.data[0].data["qonnx.name"].data == "onnx::Reshape_0"
+    assert fn.res_attrs.data[0].data["qonnx.name"].data == "65"
     # and so do the exporter's node names
     names = [op.node_name.data for op in fn.walk() if isinstance(op, q.MatMulOp)]
     assert names == [f"/features.{i}/MatMul" for i in (2, 6, 10, 14)]
@@ -179,7 +179,7 @@ def test_invalid_model_is_reported_by_the_verifier(tmp_path):
     onnx.save(model, str(path))
     with pytest.raises(FinnError) as info:
         import_onnx(path)
-    assert "quant.quant 'q0'" in str(info.value)
+    assert "qonnx.quant 'q0'" in str(info.value)
     assert "bitwidth must be an integer" in str(info.value)
     assert "\n" not in str(info.value)
 

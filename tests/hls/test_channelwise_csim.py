@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from finn_xdsl.errors import FinnError
-from finn_xdsl.sim.csim import compile_and_run
+from finn_xdsl.verify.csim import compile_and_run
 from finn_xdsl.sim.dataflow_kernels import channelwise
 from finn_xdsl.sim.packing import pack_beats
 

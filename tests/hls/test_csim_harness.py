@@ -1,4 +1,4 @@
-"""finn_xdsl.sim.csim: the g++ C-simulation harness itself — hex stream I/O at any word
+"""finn_xdsl.verify.csim: the g++ C-simulation harness itself — hex stream I/O at any word
 width, rebuild caching, and one-line FinnErrors for a missing g++ or hls4ml, compile
 errors, warnings in our code (but not the ap_types headers' own), unread input and reads
 of an empty stream."""
@@ -11,8 +11,8 @@ import pytest
 
 from finn_xdsl.errors import FinnError
 from finn_xdsl.resources import hls_dir
-from finn_xdsl.sim import csim
-from finn_xdsl.sim.csim import ap_types_dir, build, compile_and_run, own_warnings, run
+from finn_xdsl.verify import csim
+from finn_xdsl.verify.csim import ap_types_dir, build, compile_and_run, own_warnings, run
 
 # copies in0 (W1 bits) to out0 and in1 (W2 bits) to out1, reversing the order of in1
 _COPY = """#include <vector>

@@ -14,7 +14,7 @@ import pytest
 from rtl_grids import rtl_test_module
 
 from finn_xdsl.errors import FinnError
-from finn_xdsl.sim.csim import compile_and_run
+from finn_xdsl.verify.csim import compile_and_run
 from finn_xdsl.sim.packing import pack_beats
 
 FRAMES = 8

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from rtl_grids import rtl_test_module
 
-from finn_xdsl.sim.csim import compile_and_run
+from finn_xdsl.verify.csim import compile_and_run
 from finn_xdsl.sim.dataflow_kernels import fmpadding
 from finn_xdsl.sim.packing import pack_beats
 

@@ -19,7 +19,7 @@ import zlib
 import numpy as np
 import pytest
 
-from finn_xdsl.sim.csim import compile_and_run
+from finn_xdsl.verify.csim import compile_and_run
 from finn_xdsl.sim.dataflow_kernels import multithreshold, mvau
 from finn_xdsl.sim.packing import pack_beats
 

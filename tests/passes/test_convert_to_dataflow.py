@@ -10,8 +10,8 @@ from conftest import MODEL_FILES
 from pass_harness import assert_pass_preserves, model_inputs
 
 from finn_xdsl.dialects import dataflow as df
-from finn_xdsl.dialects import quant as q
-from finn_xdsl.dialects import quant_types as qt
+from finn_xdsl.dialects import qonnx as q
+from finn_xdsl.dialects import qonnx_types as qt
 from finn_xdsl.errors import LoweringError
 from finn_xdsl.passes.convert_to_dataflow import ConvertToDataflowPass
 from finn_xdsl.passes.lower_conv import LowerConvPass
@@ -83,7 +83,7 @@ def test_to_dataflow(name, imported):
 def test_unlowered_matmul_is_reported(imported):
     """convert-to-dataflow without the passes before it: say why, do not leave it in float."""
     module = imported("tfc_2w2a_ts_clean").clone()
-    with pytest.raises(LoweringError, match=r"convert-to-dataflow: quant.matmul 'MatMul_0': the weights are not a constant"):
+    with pytest.raises(LoweringError, match=r"convert-to-dataflow: qonnx.matmul 'MatMul_0': the weights are not a constant"):
         ConvertToDataflowPass().apply(make_context(), module)
 
 

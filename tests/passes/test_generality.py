@@ -30,8 +30,8 @@ import pytest
 from qonnx_models import Spec, build, input_shape, make_model, random_spec
 
 from finn_xdsl.dialects import dataflow as df
-from finn_xdsl.dialects import quant as q
-from finn_xdsl.dialects import quant_types as qt
+from finn_xdsl.dialects import qonnx as q
+from finn_xdsl.dialects import qonnx_types as qt
 from finn_xdsl.errors import LoweringError
 from finn_xdsl.frontend.qonnx import import_onnx, load_model
 from finn_xdsl.passes.to_dataflow import ToDataflowPass
@@ -297,22 +297,22 @@ def _lowering_error(spec: Spec, tmp_path, proto: onnx.ModelProto | None = None) 
 def test_per_channel_activation_scale_is_reported(spec, tmp_path):
     """x * s[c] @ W needs weights W * s[c]: no longer integers (FINN cannot either)."""
     message = _lowering_error(spec, tmp_path)
-    assert message.startswith("convert-to-dataflow: quant.")
-    assert "scaled per channel by quant.mul '/" in message and "act_quant/Quant_mul_scale'" in message
+    assert message.startswith("convert-to-dataflow: qonnx.")
+    assert "scaled per channel by qonnx.mul '/" in message and "act_quant/Quant_mul_scale'" in message
 
 
 @pytest.mark.parametrize("spec", [MLP.replace(act_signed=False, act_zeropt=1.0, seed=62),
                                   CNN.replace(act_signed=False, act_zeropt=2.0, seed=63)], ids=["mlp", "cnn"])
 def test_activation_zero_point_is_reported(spec, tmp_path):
     message = _lowering_error(spec, tmp_path)
-    assert message.startswith("convert-to-dataflow: quant.")
-    assert "shifted by quant.sub '/" in message and "zero point" in message
+    assert message.startswith("convert-to-dataflow: qonnx.")
+    assert "shifted by qonnx.sub '/" in message and "zero point" in message
 
 
 def test_overlapping_max_pool_is_reported(tmp_path):
     spec = CNN.replace(convs=(16,), pool=(3, 2), seed=64)
     message = _lowering_error(spec, tmp_path)
-    assert message == ("convert-to-dataflow: quant.max_pool_nhwc '/conv_features.0_pool/MaxPool': "
+    assert message == ("convert-to-dataflow: qonnx.max_pool_nhwc '/conv_features.0_pool/MaxPool': "
                        "streaming_maxpool needs kernel == stride and no padding")
 
 
@@ -322,4 +322,4 @@ def test_gemm_alpha_is_reported(tmp_path):
     gemm = next(n for n in proto.graph.node if n.op_type == "Gemm")
     next(a for a in gemm.attribute if a.name == "alpha").f = 0.5
     message = _lowering_error(spec, tmp_path, proto)
-    assert message.startswith("qonnx-to-thresholds: quant.gemm '/linear_features.0/Gemm': Gemm with alpha = 0.5")
+    assert message.startswith("qonnx-to-thresholds: qonnx.gemm '/linear_features.0/Gemm': Gemm with alpha = 0.5")

@@ -29,8 +29,8 @@ from xdsl.dialects.builtin import (
 )
 from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
 
-from finn_xdsl.dialects import quant as q
-from finn_xdsl.dialects.quant_types import bipolar, ternary
+from finn_xdsl.dialects import qonnx as q
+from finn_xdsl.dialects.qonnx_types import bipolar, ternary
 from finn_xdsl.errors import LoweringError
 from finn_xdsl.passes import get_all_passes
 from finn_xdsl.passes.lower_conv import LowerConvPass
@@ -151,11 +151,11 @@ def test_models_bit_identical(name, imported):
     for x in model_inputs(name, module):
         assert_same_outputs(module, lowered, [x])
     counts = ops_named(lowered)
-    assert counts["quant.conv"] == 0 and counts["quant.max_pool"] == 0
+    assert counts["qonnx.conv"] == 0 and counts["qonnx.max_pool"] == 0
     assert transposes_between_layers(lowered) == []
     if name.startswith("cnv"):
-        assert counts["quant.im2col"] == 6 and counts["quant.max_pool_nhwc"] == 2
-        assert counts["quant.matmul"] == 9
+        assert counts["qonnx.im2col"] == 6 and counts["qonnx.max_pool_nhwc"] == 2
+        assert counts["qonnx.matmul"] == 9
         # the data path has one transpose: NCHW -> NHWC in front of the first im2col
         data_transposes = [
             op for op in lowered.walk() if isinstance(op, q.TransposeOp) and from_input(op.x)
@@ -164,7 +164,7 @@ def test_models_bit_identical(name, imported):
         assert data_transposes == [first.x.owner]
         assert first.x.owner.permutation() == (0, 2, 3, 1)
     else:
-        assert counts["quant.transpose"] == 0
+        assert counts["qonnx.transpose"] == 0
 
 
 @pytest.mark.parametrize("name", ["cnv_1w1a_ts_clean", "cnv_2w2a_ts_raw"])
@@ -192,7 +192,7 @@ def test_after_thresholds_and_streamline(name, imported):
     for x in model_inputs(name, streamlined):
         assert_same_outputs(streamlined, lowered, [x])
     counts = ops_named(lowered)
-    assert counts["quant.conv"] == 0 and counts["quant.max_pool"] == 0
+    assert counts["qonnx.conv"] == 0 and counts["qonnx.max_pool"] == 0
     assert transposes_between_layers(lowered) == []
 
 
@@ -270,7 +270,7 @@ def check_lowering(module: ModuleOp, draws: int = 3, seed: int = 0) -> ModuleOp:
         inputs = [grid_input(rng, t.get_shape()) for t in fn.function_type.inputs]
         assert_same_outputs(module, lowered, inputs)
     counts = ops_named(lowered)
-    assert counts["quant.conv"] == 0 and counts["quant.max_pool"] == 0
+    assert counts["qonnx.conv"] == 0 and counts["qonnx.max_pool"] == 0
     return lowered
 
 
@@ -344,11 +344,11 @@ def test_conv_cases(case, w_kind):
     lowered = check_lowering(_conv_graph(x_shape, w_shape, props, w_kind=w_kind))
     counts = ops_named(lowered)
     pointwise = case.startswith("pointwise") and "strides" not in props
-    assert counts["quant.im2col"] == (0 if pointwise else 1)
-    assert counts["quant.matmul"] == 1
+    assert counts["qonnx.im2col"] == (0 if pointwise else 1)
+    assert counts["qonnx.matmul"] == 1
     if w_kind == "constant":
         # the weight matrix is a new constant: no ops on the weights
-        assert counts["quant.transpose"] == 2 and counts["quant.reshape"] == 0
+        assert counts["qonnx.transpose"] == 2 and counts["qonnx.reshape"] == 0
     if not pointwise:
         im2col = next(op for op in lowered.walk() if isinstance(op, q.Im2ColOp))
         group = props.get("group", 1)
@@ -360,7 +360,7 @@ def test_conv_with_bias(w_kind):
     lowered = check_lowering(
         _conv_graph((1, 3, 6, 6), (4, 3, 3, 3), {"pads": (1, 1, 1, 1)}, bias=True, w_kind=w_kind)
     )
-    assert ops_named(lowered)["quant.add"] == 1
+    assert ops_named(lowered)["qonnx.add"] == 1
 
 
 def test_bipolar_conv_with_padding_im2col_is_ternary():
@@ -393,7 +393,7 @@ def test_grouped_conv_with_computed_weights():
         (1, 4, 5, 5), (4, 2, 3, 3), {"group": 2, "pads": (1, 1, 1, 1)}, w_kind="bipolar_quant"
     )
     lowered = check_lowering(module)
-    assert ops_named(lowered)["quant.concat"] == 1
+    assert ops_named(lowered)["qonnx.concat"] == 1
 
 
 def test_conv_result_type_is_kept():
@@ -452,7 +452,7 @@ def test_max_pool_cases(case):
     )
     y = g.op(q.MaxPoolOp, [g.args[0]], out, node_name="MaxPool_0", **props)
     lowered = check_lowering(g.module(y))
-    assert ops_named(lowered)["quant.max_pool_nhwc"] == 1
+    assert ops_named(lowered)["qonnx.max_pool_nhwc"] == 1
 
 
 # ----------------------------------------------------------------------------- transpose plumbing
@@ -498,7 +498,7 @@ def test_chain_of_layers_has_no_inner_transposes():
     y = g.op(q.MatMulOp, [y, g.const(weights(rng, (80, 3)), si(3))], (1, 3))
     lowered = check_lowering(g.module(y))
     assert transposes_between_layers(lowered) == []
-    assert ops_named(lowered)["quant.transpose"] == 1
+    assert ops_named(lowered)["qonnx.transpose"] == 1
     mt = next(op for op in lowered.walk() if isinstance(op, q.MultiThresholdOp))
     assert mt.data_layout.data == "NHWC"
     mul = next(op for op in lowered.walk() if isinstance(op, q.MulOp))
@@ -557,7 +557,7 @@ def test_transpose_moves_past_elementwise(case):
     y = ELEMENTWISE[case](g, y)
     y = conv_layer(g, y, 2, rng, name="Conv_1")
     lowered = check_lowering(g.module(y))
-    assert ops_named(lowered)["quant.transpose"] == 2  # graph input and output only
+    assert ops_named(lowered)["qonnx.transpose"] == 2  # graph input and output only
     assert transposes_between_layers(lowered) == []
 
 
@@ -586,7 +586,7 @@ def test_batch_norm_after_conv_becomes_channels_last_affine():
     y = g.op(q.BatchNormOp, [y, *(g.const(p) for p in params)], (1, 4, 6, 6), epsilon=1e-4)
     lowered = check_lowering(g.module(y))
     counts = ops_named(lowered)
-    assert counts["quant.batch_norm"] == 0 and counts["quant.transpose"] == 2
+    assert counts["qonnx.batch_norm"] == 0 and counts["qonnx.transpose"] == 2
     # the one NHWC -> NCHW transpose left is the graph output's
     last = next(op for op in lowered.walk() if isinstance(op, func.ReturnOp)).operands[0].owner
     assert isinstance(last, q.TransposeOp)
@@ -601,7 +601,7 @@ def test_join_add_of_two_lowered_branches():
     y = conv_layer(g, y, 2, rng, name="Conv_c")
     lowered = check_lowering(g.module(y))
     # one input transpose per branch, one at the output
-    assert ops_named(lowered)["quant.transpose"] == 3
+    assert ops_named(lowered)["qonnx.transpose"] == 3
     assert transposes_between_layers(lowered) == []
 
 
@@ -631,7 +631,7 @@ def test_one_d_conv_is_an_error():
     w = g.const(np.ones((3, 2, 3), F32))
     y = g.op(q.ConvOp, [g.args[0], w], (1, 3, 7), kernel_shape=(3,), node_name="Conv_1d")
     with pytest.raises(
-        LoweringError, match=r"lower-conv: quant.conv 'Conv_1d': only 2-D convolutions"
+        LoweringError, match=r"lower-conv: qonnx.conv 'Conv_1d': only 2-D convolutions"
     ):
         run_pass(g.module(y))
 

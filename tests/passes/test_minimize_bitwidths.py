@@ -15,7 +15,7 @@ from pass_harness import assert_pass_preserves, model_inputs
 from xdsl.dialects.builtin import IntegerType, Signedness
 
 from finn_xdsl.dialects import dataflow as df
-from finn_xdsl.dialects import quant_types as qt
+from finn_xdsl.dialects import qonnx_types as qt
 from finn_xdsl.passes.minimize_bitwidths import (
     MinimizeBitwidthsPass,
     accumulator_type,

@@ -7,7 +7,7 @@ import pytest
 from conftest import MODEL_FILES
 from pass_harness import assert_pass_preserves, model_inputs
 
-from finn_xdsl.dialects import quant as q
+from finn_xdsl.dialects import qonnx as q
 from finn_xdsl.passes.qonnx_to_thresholds import QonnxToThresholdsPass
 from finn_xdsl.passes.threshold_search import f32_key, key_f32
 

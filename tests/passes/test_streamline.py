@@ -7,8 +7,8 @@ import pytest
 from conftest import MODEL_FILES
 from pass_harness import assert_pass_preserves, model_inputs
 
-from finn_xdsl.dialects import quant as q
-from finn_xdsl.dialects import quant_types as qt
+from finn_xdsl.dialects import qonnx as q
+from finn_xdsl.dialects import qonnx_types as qt
 from finn_xdsl.passes.qonnx_to_thresholds import QonnxToThresholdsPass
 from finn_xdsl.passes.streamline import StreamlinePass
 from finn_xdsl.tools.common import make_context

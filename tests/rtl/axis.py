@@ -1,6 +1,6 @@
 """cocotb helpers for our AXI-Stream ports: random TVALID gaps in, random TREADY out.
 
-The drivers (reset, drive, collect) are the package's (finn_xdsl.sim.layer_cocotb), which
+The drivers (reset, drive, collect) are the package's (finn_xdsl.verify.layer_cocotb), which
 the per-layer and whole-design benches use too; this adds the phased single-stream check
 of the RTL library tests.
 """
@@ -12,7 +12,7 @@ import random
 import cocotb
 from cocotb.triggers import RisingEdge
 
-from finn_xdsl.sim.layer_cocotb import collect, drive, reset
+from finn_xdsl.verify.layer_cocotb import collect, drive, reset
 
 __all__ = ["PHASES", "collect", "drive", "reset", "run_phases"]
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from finn_xdsl.resources import rtl_dir
-from finn_xdsl.sim.rtlsim import lint, simulate
+from finn_xdsl.verify.rtlsim import lint, simulate
 
 HERE = Path(__file__).parent
 

@@ -29,7 +29,7 @@ import pytest
 from finn_xdsl.backends.sv_layers import LIBRARY_DEPS
 from finn_xdsl.resources import rtl_dir
 from finn_xdsl.sim.packing import encode, pack_beats
-from finn_xdsl.sim.rtlsim import lint, simulate
+from finn_xdsl.verify.rtlsim import lint, simulate
 
 HERE = Path(__file__).parent
 PHASES = 5  # must match mvu_cocotb.PHASES

@@ -15,7 +15,7 @@ import pytest
 from finn_xdsl.backends.sv_layers import LIBRARY_DEPS, threshold_search_layout
 from finn_xdsl.resources import rtl_dir
 from finn_xdsl.sim.packing import encode
-from finn_xdsl.sim.rtlsim import lint, simulate
+from finn_xdsl.verify.rtlsim import lint, simulate
 
 HERE = Path(__file__).parent
 # fx_thresholding.sv and the library files it instantiates (the search core, the queue)

@@ -1,5 +1,5 @@
 """
-A small end-to-end model across levels: a quant.multithreshold in @main quantizes a
+A small end-to-end model across levels: a qonnx.multithreshold in @main quantizes a
 float image, a dataflow.partition runs swg -> mvau (fused thresholds) ->
 streaming_maxpool on it, and finn_xdsl.sim.execute runs the whole function. The result
 must equal a plain numpy convolution written without im2col, and survive a print/parse
@@ -25,7 +25,7 @@ from xdsl.ir import Block, Region
 from xdsl.parser import Parser
 
 from finn_xdsl.dialects import dataflow as df
-from finn_xdsl.dialects import quant as q
+from finn_xdsl.dialects import qonnx as q
 from finn_xdsl.sim.execute import execute
 from finn_xdsl.tools.common import make_context
 

@@ -22,7 +22,7 @@ from xdsl.dialects.builtin import IntegerType, ModuleOp, Signedness
 from xdsl.ir import Block, Operation, Region
 
 from finn_xdsl.dialects import dataflow as df
-from finn_xdsl.dialects.quant_types import bipolar
+from finn_xdsl.dialects.qonnx_types import bipolar
 from finn_xdsl.errors import FinnError
 from finn_xdsl.sim.execute import execute
 

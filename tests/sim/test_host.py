@@ -152,7 +152,7 @@ def test_driver_packs_like_the_host(folded, name, tmp_path):
 def test_values_from_before_the_partition_are_carried():
     """A post-part that uses a value defined before the partition (here: the scale constants,
     moved up) gets it as an extra argument from the pre-part; results stay bit-exact."""
-    from finn_xdsl.dialects import quant
+    from finn_xdsl.dialects import qonnx
     from finn_xdsl.frontend.qonnx import import_onnx
     from finn_xdsl.passes.to_folded import ToFoldedPass
     from finn_xdsl.sim.execute import entry_function
@@ -163,7 +163,7 @@ def test_values_from_before_the_partition_are_carried():
     part = the_partition(module)
     block = entry_function(module).body.block
     after = list(block.ops)[list(block.ops).index(part) + 1:]
-    moved = [op for op in after if isinstance(op, quant.ConstantOp)]
+    moved = [op for op in after if isinstance(op, qonnx.ConstantOp)]
     assert moved
     for op in moved:
         op.detach()

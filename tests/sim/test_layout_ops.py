@@ -1,4 +1,4 @@
-"""The channels-last ops of lower-conv (quant.im2col, quant.max_pool_nhwc): bit for bit
+"""The channels-last ops of lower-conv (qonnx.im2col, qonnx.max_pool_nhwc): bit for bit
 against qonnx's own execution of its custom ops Im2Col and MaxPoolNHWC, plus builders,
 round trips and verifier rejections.
 
@@ -28,14 +28,14 @@ from xdsl.dialects.builtin import (
 from xdsl.ir import Block, Region
 from xdsl.utils.exceptions import VerifyException
 
-from finn_xdsl.dialects import quant as q
-from finn_xdsl.dialects.quant_layout_ops import (
+from finn_xdsl.dialects import qonnx as q
+from finn_xdsl.dialects.qonnx_layout_ops import (
     Im2ColOp,
     MaxPoolNHWCOp,
     format_input_shape,
     parse_input_shape,
 )
-from finn_xdsl.dialects.quant_types import bipolar, ternary
+from finn_xdsl.dialects.qonnx_types import bipolar, ternary
 from finn_xdsl.sim import layout_kernels as lk
 from finn_xdsl.sim.execute import execute
 from finn_xdsl.tools.common import make_context, parse_mlir
@@ -218,10 +218,10 @@ def test_im2col_batches_are_independent():
 # ----------------------------------------------------------------------------- IR forms
 
 ROUND_TRIP = """
-func.func @main(%x: tensor<1x6x6x2x!quant.bipolar>) -> tensor<1x3x3x2x!quant.bipolar> {
-  %c = quant.im2col %x {depthwise = true, dilations = array<i64: 1, 1>, input_shape = "(1,6,6,2)", kernel_size = array<i64: 3, 3>, node_name = "Im2Col_0", pad_amount = array<i64: 1, 1, 1, 1>, pad_value = 0 : i64, stride = array<i64: 1, 1>} : (tensor<1x6x6x2x!quant.bipolar>) -> tensor<1x6x6x18x!quant.ternary>
-  %p = quant.max_pool_nhwc %x {ceil_mode = true, kernel_shape = array<i64: 2, 2>, node_name = "MaxPool_0", pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x6x6x2x!quant.bipolar>) -> tensor<1x3x3x2x!quant.bipolar>
-  func.return %p : tensor<1x3x3x2x!quant.bipolar>
+func.func @main(%x: tensor<1x6x6x2x!qonnx.bipolar>) -> tensor<1x3x3x2x!qonnx.bipolar> {
+  %c = qonnx.im2col %x {depthwise = true, dilations = array<i64: 1, 1>, input_shape = "(1,6,6,2)", kernel_size = array<i64: 3, 3>, node_name = "Im2Col_0", pad_amount = array<i64: 1, 1, 1, 1>, pad_value = 0 : i64, stride = array<i64: 1, 1>} : (tensor<1x6x6x2x!qonnx.bipolar>) -> tensor<1x6x6x18x!qonnx.ternary>
+  %p = qonnx.max_pool_nhwc %x {ceil_mode = true, kernel_shape = array<i64: 2, 2>, node_name = "MaxPool_0", pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x6x6x2x!qonnx.bipolar>) -> tensor<1x3x3x2x!qonnx.bipolar>
+  func.return %p : tensor<1x3x3x2x!qonnx.bipolar>
 }
 """
 
@@ -240,7 +240,7 @@ def test_round_trip_custom_and_generic():
     module = parse_mlir(make_context(), ROUND_TRIP, "<test>")
     module.verify()
     text = _print(module)
-    assert "quant.im2col %x {" in text and "quant.max_pool_nhwc %x {" in text
+    assert "qonnx.im2col %x {" in text and "qonnx.max_pool_nhwc %x {" in text
     for generic in (False, True):
         again = parse_mlir(make_context(), _print(module, generic), "<test>")
         again.verify()
@@ -250,8 +250,8 @@ def test_round_trip_custom_and_generic():
 def test_registered_in_the_dialect_and_onnx_table():
     assert q.BY_ONNX_OP["Im2Col"] is Im2ColOp
     assert q.BY_ONNX_OP["MaxPoolNHWC"] is MaxPoolNHWCOp
-    names = {op.name for op in q.Quant.operations}
-    assert {"quant.im2col", "quant.max_pool_nhwc"} <= names
+    names = {op.name for op in q.Qonnx.operations}
+    assert {"qonnx.im2col", "qonnx.max_pool_nhwc"} <= names
     for cls in (Im2ColOp, MaxPoolNHWCOp):
         for attr in cls.ONNX_ATTRS.values():
             assert attr.prop in cls.get_irdl_definition().properties
@@ -332,7 +332,7 @@ REJECT = {
     ),
     "im2col_bipolar_zero_pad": (
         lambda: _im2col(elem=bipolar, pads=(1, 1, 1, 1)),
-        "pad_value 0 is not a value of the result element type !quant.bipolar",
+        "pad_value 0 is not a value of the result element type !qonnx.bipolar",
     ),
     "im2col_narrower_result": (
         lambda: _im2col(elem=_si(8), out_elem=_si(4), pads=(1, 1, 1, 1)),

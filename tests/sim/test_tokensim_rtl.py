@@ -85,7 +85,7 @@ def generated(tmp_path_factory):
 
 @pytest.mark.parametrize(("model", "layer"), CASES, ids=[f"{m}-{n}" for m, n in CASES])
 def test_model_matches_rtl(model, layer, generated, tmp_path):
-    from finn_xdsl.sim.rtlsim import simulate
+    from finn_xdsl.verify.rtlsim import simulate
 
     out_dir, plans, ops = generated(model)
     op, plan = ops[layer], plans[layer]

@@ -139,10 +139,10 @@ def test_dynamic_shape(tmp_path):
 
 INVALID_IR = """\
 func.func @main(%x: tensor<1x4xf32>) -> tensor<1x8xf32> {
-  %s = quant.constant dense<1.0> : tensor<f32>
-  %z = quant.constant dense<0.0> : tensor<f32>
-  %b = quant.constant dense<2.0> : tensor<f32>
-  %y = quant.quant %x, %s, %z, %b {node_name = "act0"} : (tensor<1x4xf32>, tensor<f32>, tensor<f32>, tensor<f32>) -> tensor<1x8xf32>
+  %s = qonnx.constant dense<1.0> : tensor<f32>
+  %z = qonnx.constant dense<0.0> : tensor<f32>
+  %b = qonnx.constant dense<2.0> : tensor<f32>
+  %y = qonnx.quant %x, %s, %z, %b {node_name = "act0"} : (tensor<1x4xf32>, tensor<f32>, tensor<f32>, tensor<f32>) -> tensor<1x8xf32>
   func.return %y : tensor<1x8xf32>
 }
 """
@@ -152,14 +152,14 @@ def test_invalid_ir(tmp_path, sample):
     path = tmp_path / "bad.mlir"
     path.write_text(INVALID_IR)
     out = tmp_path / "out.mlir"
-    assert_one_line_error(run("finn-opt", path, "-o", out), "quant.quant 'act0': result shape [1, 8] does not match")
+    assert_one_line_error(run("finn-opt", path, "-o", out), "qonnx.quant 'act0': result shape [1, 8] does not match")
     assert not out.exists()
-    assert_one_line_error(run("finn-exec", path, "-i", sample, "-o", tmp_path / "y.npy"), "quant.quant 'act0'")
+    assert_one_line_error(run("finn-exec", path, "-i", sample, "-o", tmp_path / "y.npy"), "qonnx.quant 'act0'")
 
 
 def test_parse_error_has_file_line_col(tmp_path):
     path = tmp_path / "syntax.mlir"
-    path.write_text("func.func @main() {\n  %0 = quant.nonsense : () -> ()\n}\n")
+    path.write_text("func.func @main() {\n  %0 = qonnx.nonsense : () -> ()\n}\n")
     line = assert_one_line_error(run("finn-opt", path))
     assert f"{path}:2:" in line
 
@@ -199,15 +199,15 @@ def test_finn_opt_output_is_deterministic(tmp_path):
 
 def test_finn_opt_generic_and_split_input(tmp_path):
     text = "\n// -----\n".join(
-        f'%c{i} = "quant.constant"() <{{value = dense<{i}.0> : tensor<2xf32>}}> : () -> tensor<2xf32>' for i in range(3)
+        f'%c{i} = "qonnx.constant"() <{{value = dense<{i}.0> : tensor<2xf32>}}> : () -> tensor<2xf32>' for i in range(3)
     )
     path = tmp_path / "s.mlir"
     path.write_text(text)
     r = run("finn-opt", path, "--split-input-file")
     assert r.returncode == 0, r.stderr
-    assert r.stdout.count("// -----") == 2 and r.stdout.count("quant.constant dense<") == 3
+    assert r.stdout.count("// -----") == 2 and r.stdout.count("qonnx.constant dense<") == 3
     r = run("finn-opt", path, "--split-input-file", "--print-op-generic")
-    assert r.stdout.count('"quant.constant"()') == 3
+    assert r.stdout.count('"qonnx.constant"()') == 3
 
 
 def test_finn_opt_help_lists_tools():

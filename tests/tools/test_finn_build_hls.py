@@ -28,7 +28,7 @@ from finn_xdsl.build import (
     verification_inputs,
 )
 from finn_xdsl.errors import FinnError
-from finn_xdsl.sim.layer_verify import verify_layers
+from finn_xdsl.verify.layer_verify import verify_layers
 from finn_xdsl.tools.finn_build import main
 
 FULL = os.environ.get("FINN_XDSL_FULL_BUILD") == "1"
@@ -107,8 +107,9 @@ def test_hls_build_is_deterministic(tmp_path, tfc_hls):
     again = tmp_path / "again"
     build(TFC, again, target_fps=10000, prefer="hls")
 
-    def files(d: Path) -> dict[str, bytes]:
-        return {str(p.relative_to(d)): p.read_bytes() for p in sorted(d.rglob("*")) if p.is_file()}
+    def files(d: Path) -> dict[str, bytes]:  # but the stage timings, which differ on every run
+        return {str(p.relative_to(d)): p.read_bytes() for p in sorted(d.rglob("*"))
+                if p.is_file() and p.name != "time_per_step.json"}
 
     fa, fb = files(tfc_hls), files(again)
     assert fa == fb
