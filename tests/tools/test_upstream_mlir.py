@@ -4,8 +4,8 @@ Upstream MLIR reads our generic IR at every level and gives back the same module
 Why the quant-level dialect is called `qonnx`: upstream MLIR owns `quant`
 (`!quant.uniform<...>`), so an MLIR tool that registers it (iree-opt does) rejected every
 module we printed (`unknown quantized type bipolar`). Two upstream parsers are tried:
-`iree-opt` (PyPI iree-base-compiler, not in the test extra: 350 MB installed; skipped
-when absent) and the MLIR core of CIRCT's Python bindings (the test extra's `circt`),
+`iree-opt` (PyPI iree-base-compiler, in the test extra: a missing iree-opt fails the
+test rather than skipping it) and the MLIR core of CIRCT's Python bindings (the test extra's `circt`),
 which also verifies the `hw` ops of the last level. Both run with unregistered dialects
 allowed; their generic output must parse back into our module (up to SSA names and the
 order of properties).
@@ -76,7 +76,7 @@ def levels(imported):
 def _through_iree(text: str) -> str:
     exe = _iree_opt()
     if exe is None:
-        pytest.skip("iree-opt not installed (pip install iree-base-compiler)")
+        pytest.fail("iree-opt not found: install the test extra (pip install '.[test]')")
     r = subprocess.run([exe, "--allow-unregistered-dialect", "--mlir-print-op-generic", "-"],
                        input=text, capture_output=True, text=True)
     assert r.returncode == 0, r.stderr[:2000]
@@ -106,7 +106,7 @@ def test_iree_opt_owns_quant():
     """The reason for the name: `quant.` ops with our types are rejected upstream."""
     exe = _iree_opt()
     if exe is None:
-        pytest.skip("iree-opt not installed (pip install iree-base-compiler)")
+        pytest.fail("iree-opt not found: install the test extra (pip install '.[test]')")
     text = '"quant.constant"() : () -> tensor<2x!quant.bipolar>\n'
     r = subprocess.run([exe, "--allow-unregistered-dialect", "-"], input=text, capture_output=True, text=True)
     assert r.returncode != 0 and "unknown quantized type bipolar" in r.stderr
