@@ -284,7 +284,8 @@ def _thresholding(op: df.ThresholdingOp) -> HlsPlan:
         raise _fail(op, "runtime-writeable thresholds (s_axilite) are not implemented by hls/fx_thresholding.hpp")
     rtl = _rtl_plan(op)
     p = rtl.params
-    values = _signed_words(rtl.files[f"{op.display_name}_thresholds.dat"], p["T_BITS"])
+    # channel-major, as fx_thresholding.hpp indexes them (the RTL file holds search trees)
+    values = tuple(int(v) for v in rtl.tables["thresholds"].reshape(-1))
     style = op.value_of("ram_style")
     arrays = [ConstArray("thresholds", f"ap_int<{p['T_BITS']}>", p["T_BITS"], (p["C"], p["N"]), values,
                          _storage("thresholds", style, f"ram_style {style}"))]

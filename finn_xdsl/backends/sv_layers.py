@@ -101,6 +101,9 @@ class LayerPlan:
     n_out: int = 1
     # wrapper glue: an fx_memstream instance feeding the library module's in1_V
     memstream: MemStream | None = None
+    # integer tables in their natural (channel-major) order for the HLS backend, where the
+    # RTL's memory file holds another layout (fx_thresholding's search trees)
+    tables: dict[str, np.ndarray] = field(default_factory=dict)
     # library input streams the wrapper ties off (never valid), e.g. fx_mvu's in1_V with its ROM
     idle_inputs: tuple[Port, ...] = ()
     summary: str = ""
@@ -294,6 +297,7 @@ def _thresholding(op: df.ThresholdingOp) -> LayerPlan:
     words = threshold_search_layout(t, pe, t_bits)
     plan.files[fname] = hex_lines([int(v) for v in encode(words, t_bits)], t_bits)
     plan.file_params["THRESHOLDS_FILE"] = fname
+    plan.tables["thresholds"] = t
     plan.summary = f"fx_thresholding C={c} PE={pe} N={t.shape[1]}"
     return plan
 

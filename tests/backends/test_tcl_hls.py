@@ -331,7 +331,7 @@ def test_after_vitis_hls_ran(builds, tmp_path):
         (impl / "verilog" / f"{name}_rom.v").write_text(f"module {name}_rom (a);\ninput a;\nendmodule\n")
         (impl / "verilog" / f"{name}_rom.dat").write_text("0\n")
     check_tcl(root / "vivado")
-    assert ": top finn_design, 18 files" in run_stubbed(root / "vivado" / "synth_ooc.tcl")  # 2 x (2 .v + .dat) more
+    assert ": top finn_design, 24 files" in run_stubbed(root / "vivado" / "synth_ooc.tcl")  # 2 x (2 .v + .dat) more
     _sub("hls/MVAU_hls_3/hls_syn_MVAU_hls_3.tcl", "-library hls", "-library hlx")(root)
     with pytest.raises(FinnError, match=r"IP xilinx_finn:hls:MVAU_hls_3:1\.0 is in no IP repository"):
         check_tcl(root / "vivado")

@@ -78,12 +78,13 @@ def test_size_fifos_reaches_bound(imported, model, fps):
 
 
 def test_without_fifos_tfc_misses_bound(imported):
-    """The reason for FIFOs: MVAUs that read input only in their first fold stall their producer."""
+    """The reason for FIFOs: MVAUs that read input only in their first fold stall their producer.
+    (fx_mvu's 32-entry output queue absorbs most of it, but not all.)"""
     module = _folded(imported, "tfc_2w2a", 1e4)
     (part,) = partitions(module)
     r = simulate_partition(part, 3)
     assert not r.deadlock
-    assert r.cycles_per_frame > 1.3 * analytic_bound(part)
+    assert r.cycles_per_frame > 1.02 * analytic_bound(part)
 
 
 def test_insert_fifos_is_idempotent_and_uses_config(imported, tmp_path):
