@@ -16,6 +16,7 @@ import functools
 import importlib.util
 import io
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -51,6 +52,9 @@ CASES = [
 @functools.cache
 def _lowered(model: str):
     if model == "synthetic":
+        backends = str(HERE.parent / "backends")
+        if backends not in sys.path:  # test_sv imports its sibling ir_text
+            sys.path.insert(0, backends)
         spec = importlib.util.spec_from_file_location("_sv_cases", HERE.parent / "backends" / "test_sv.py")
         sv_cases = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
         spec.loader.exec_module(sv_cases)  # type: ignore[union-attr]
