@@ -29,22 +29,13 @@ within 10 %; up, 4-8 LUTs, within one LUT (17-25 % of so small a count). FF: the
 
 from __future__ import annotations
 
-from math import ceil, gcd, log2
+from math import ceil, gcd
+
+from finn_xdsl.estimates.rtl.cells import clog2, mux_luts
 
 DEFAULTS = dict(IN_LANES=1, OUT_LANES=1, BITS=8, TOTAL=1)
 
 
-def _clog2(n: int) -> int:
-    return ceil(log2(n)) if n > 1 else 0
-
-
-def _mux(n: int) -> int:
-    """LUTs of an n:1 multiplexer of one bit (LUT6 4:1 stages, MUXF7/F8 are free)."""
-    if n <= 1:
-        return 0
-    if n <= 4:
-        return 1
-    return ceil(n / 4) + (ceil(n / 16) if n > 16 else 0)
 
 
 def resources(params: dict) -> dict:
@@ -55,17 +46,17 @@ def resources(params: dict) -> dict:
         r = a // b
         in_ram = ib > 8
         lutram = ceil(ib / 6) if in_ram else 0
-        lut = ob * _mux(r if in_ram else 2 * r) + 8 + 3 * _clog2(r)
-        ff = (0 if in_ram else 2 * ib) + 5 + _clog2(r)
+        lut = ob * mux_luts(r if in_ram else 2 * r) + 8 + 3 * clog2(r)
+        ff = (0 if in_ram else 2 * ib) + 5 + clog2(r)
     elif b % a == 0:
         r = b // a
         lutram = 0
         lut = 5 if r & (r - 1) == 0 else 7
-        ff = (r - 1) * ib + ob + _clog2(r) + 1
+        ff = (r - 1) * ib + ob + clog2(r) + 1
     else:
         bw = (a + 2 * b - 1) * bits
         sources = 2 + min(a, 2 * b) // gcd(a, b)
         lutram = 0
         lut = 0.25 * bw + 0.29 * bw * sources + 30
-        ff = bw + _clog2(a + 2 * b)
+        ff = bw + clog2(a + 2 * b)
     return {"LUT": round(lut), "LUTRAM": lutram, "FF": ff, "BRAM18": 0, "DSP": 0}

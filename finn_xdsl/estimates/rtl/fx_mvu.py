@@ -33,7 +33,9 @@ every case; FF within about 30 % (a rough count).
 
 from __future__ import annotations
 
-from math import ceil, log2
+from math import ceil
+
+from finn_xdsl.estimates.rtl.cells import clog2
 
 DEFAULTS = {
     "MW": 8,
@@ -58,12 +60,9 @@ DEFAULTS = {
 FIT_ERROR = 0.219  # the largest relative LUT + LUTRAM error over the fit grid
 
 
-def _clog2(n: int) -> int:
-    return max(0, ceil(log2(n))) if n > 1 else 0
-
 
 def _bits(n: int) -> int:
-    return max(1, _clog2(n))
+    return max(1, clog2(n))
 
 
 def _lut_ram(depth: int, width: int) -> int:
@@ -101,7 +100,7 @@ def dsp_lanes(p: dict) -> tuple[int, list[int], list[int], int, int]:
         c = 0
         for i in range(1, j + 1):
             c = (c + span) >> (off(l, i) - off(l, i - 1))
-        return 0 if c == 0 else _clog2(c + 1)
+        return 0 if c == 0 else clog2(c + 1)
 
     def ok(l: int) -> bool:
         return (24 - wb) // (l - 1) >= wb and all(lane_r(l, j) <= 5 for j in range(1, l))
@@ -144,8 +143,8 @@ def _dsp_engine(p: dict) -> tuple[float, int, float]:
                     lut += r + 14
     if nseg > 1:
         mb = 18
-        lut += pe * (nseg - 1) * min(acc, mb + _clog2(nseg))
-        ff += pe * (nseg - 1) * min(acc, mb + _clog2(nseg))
+        lut += pe * (nseg - 1) * min(acc, mb + clog2(nseg))
+        ff += pe * (nseg - 1) * min(acc, mb + clog2(nseg))
     return lut, groups * simd, ff
 
 
@@ -185,7 +184,7 @@ def _thresholds(p: dict) -> tuple[float, float]:
     pe, n, tb, acc = p["PE"], p["N"], p["T_BITS"], p["ACC_BITS"]
     nf = p["MH"] // pe
     xb = max(acc, tb)
-    k_n = _clog2(n + 1)
+    k_n = clog2(n + 1)
     lut = 0.0
     for k in range(k_n):
         entries = nf << k

@@ -20,13 +20,12 @@ LUTRAM and BRAM18 exact; FF within a few flops (more when CF = 1).
 
 from __future__ import annotations
 
-from math import ceil, log2
+from math import ceil
+
+from finn_xdsl.estimates.rtl.cells import clog2
 
 DEFAULTS = dict(IH=4, IW=4, C=1, KH=2, KW=2, PE=1, BITS=8, SIGNED=0, CEIL_MODE=0)
 
-
-def _clog2(n: int) -> int:
-    return ceil(log2(n)) if n > 1 else 0
 
 
 def _lutram(m: int, w: int) -> int:
@@ -56,6 +55,6 @@ def resources(params: dict) -> dict:
         cells = 0
     else:
         bram = 0
-    lut = -8.2 + (2.77 * w + 0.36 * pe if bits > 1 else 1.98 * w) + 8.3 * _clog2(depth)
-    ff = 2 * w + 2 * _clog2(depth) + sum(_clog2(n) for n in (cf, p["KW"], p["KH"], ow)) + 2
+    lut = -8.2 + (2.77 * w + 0.36 * pe if bits > 1 else 1.98 * w) + 8.3 * clog2(depth)
+    ff = 2 * w + 2 * clog2(depth) + sum(clog2(n) for n in (cf, p["KW"], p["KH"], ow)) + 2
     return {"LUT": round(lut), "LUTRAM": cells, "FF": ff, "BRAM18": bram, "DSP": 0}

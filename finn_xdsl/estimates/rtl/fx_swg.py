@@ -25,23 +25,14 @@ the LUTRAM cell count exact, LUT + LUTRAM within 14.2 % (1-D 1x64x16 k5: 56 vs 4
 
 from __future__ import annotations
 
-from math import ceil, log2
+from math import ceil
+
+from finn_xdsl.estimates.rtl.cells import clog2, mux_luts
 
 DEFAULTS = dict(IH=4, IW=4, C=1, KH=3, KW=3, SH=1, SW=1, DH=1, DW=1, SIMD=1, BITS=8, DEPTHWISE=0,
                 RAM_STYLE="auto")
 
 
-def _clog2(n: int) -> int:
-    return ceil(log2(n)) if n > 1 else 0
-
-
-def _mux(n: int) -> int:
-    """LUTs of an n:1 multiplexer of one bit (LUT6 4:1 stages, MUXF7/F8 are free)."""
-    if n <= 1:
-        return 0
-    if n <= 4:
-        return 1
-    return ceil(n / 4) + (ceil(n / 16) if n > 16 else 0)
 
 
 def geometry(p: dict) -> dict:
@@ -56,9 +47,9 @@ def geometry(p: dict) -> dict:
     lag = kh * kw + cf - 1 if p["DEPTHWISE"] else kh * kw * cf
     m = buf_min + max(0, j_max - lag + 1)
     tail = ih * iw * cf - ((oh - 1) * sh * iw + (ow - 1) * sw) * cf
-    fw = _clog2(max(m, tail, j_row) + 1) + 1
-    cnt = sum(_clog2(n) for n in (cf, kw, kh, ow, oh))
-    return dict(m=m, aw=max(1, _clog2(m)), fw=fw, cnt=cnt)
+    fw = clog2(max(m, tail, j_row) + 1) + 1
+    cnt = sum(clog2(n) for n in (cf, kw, kh, ow, oh))
+    return dict(m=m, aw=max(1, clog2(m)), fw=fw, cnt=cnt)
 
 
 def _lutram(m: int, w: int) -> tuple[int, int]:
@@ -91,5 +82,5 @@ def resources(params: dict) -> dict:
         # the output register is the block RAM's own output latch
         return {"LUT": round(control - 12), "LUTRAM": 0, "FF": ff - w, "BRAM18": _bram18(m, w), "DSP": 0}
     cells, banks = _lutram(m, w)
-    lut = control + 1.17 * w * _mux(banks) + 0.26 * banks
+    lut = control + 1.17 * w * mux_luts(banks) + 0.26 * banks
     return {"LUT": round(lut), "LUTRAM": cells, "FF": ff, "BRAM18": 0, "DSP": 0}

@@ -19,13 +19,12 @@ FF is rough: every tap counted as flip-flops, where Yosys absorbs some into SRL 
 
 from __future__ import annotations
 
-from math import ceil, log2
+from math import ceil
+
+from finn_xdsl.estimates.rtl.cells import clog2
 
 DEFAULTS = dict(IH=4, IW=4, C=1, KH=3, KW=3, SH=1, SW=1, DH=1, DW=1, BITS=8)
 
-
-def _clog2(n: int) -> int:
-    return ceil(log2(n)) if n > 1 else 0
 
 
 def resources(params: dict) -> dict:
@@ -42,7 +41,7 @@ def resources(params: dict) -> dict:
             srl += ceil(run / 32)
         prev = t
     lutram = ceil(owin / 6) + pw * srl
-    lut = -2 + 4.33 * (_clog2(p["IW"]) + _clog2(p["IH"]))
+    lut = -2 + 4.33 * (clog2(p["IW"]) + clog2(p["IH"]))
     flops = pw * (len(taps) + sum(1 for a, b in zip([0, *taps], taps) if b - a - 1 == 1))
-    return {"LUT": round(lut), "LUTRAM": lutram, "FF": flops + _clog2(p["IW"]) * 2 + _clog2(p["IH"]) * 2 + 2,
+    return {"LUT": round(lut), "LUTRAM": lutram, "FF": flops + clog2(p["IW"]) * 2 + clog2(p["IH"]) * 2 + 2,
             "BRAM18": 0, "DSP": 0}

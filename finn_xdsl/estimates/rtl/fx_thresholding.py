@@ -60,15 +60,14 @@ from __future__ import annotations
 
 import math
 
+from finn_xdsl.estimates.rtl.cells import clog2
+
 DEFAULTS = {"C": 1, "PE": 1, "N": 1, "IN_BITS": 8, "IN_SIGNED": 1, "T_BITS": 9, "OUT_BITS": 4, "BIAS": 0,
             "OUT_BIPOLAR": 0}
 
 # fitted coefficients (see the module docstring)
 BASE, ROM, MUX, TINY, CMP_NARROW, CMP_WIDE, PER_CMP = 12.53, 1.163, 1.771, 1.102, 0.859, 1.316, -3.194
 
-
-def _clog2(x: int) -> int:
-    return (x - 1).bit_length() if x > 1 else 0
 
 
 def _luts(p: dict, stages: int, fold_bits: int) -> float:
@@ -96,13 +95,13 @@ def _live_out_bits(p: dict, stages: int) -> int:
 def _ffs(p: dict, stages: int, fold_bits: int) -> int:
     pe, depth = p["PE"], stages + 2
     search = stages + pe * stages * (stages + 1) // 2 + (stages - 1) * (fold_bits + pe * p["IN_BITS"])
-    queue = (_clog2(depth) + 1) + _clog2(depth)  # fill level and read address
-    return search + fold_bits + _clog2(depth + 1) + queue
+    queue = (clog2(depth) + 1) + clog2(depth)  # fill level and read address
+    return search + fold_bits + clog2(depth + 1) + queue
 
 
 def resources(params: dict) -> dict:
     p = {**DEFAULTS, **params}
     stages = max(1, int(p["N"]).bit_length())
-    fold_bits = _clog2(p["C"] // p["PE"])
+    fold_bits = clog2(p["C"] // p["PE"])
     return {"LUT": round(_luts(p, stages, fold_bits)), "LUTRAM": p["PE"] * _live_out_bits(p, stages),
             "FF": _ffs(p, stages, fold_bits), "BRAM18": 0, "DSP": 0}
