@@ -144,6 +144,31 @@ def _thresholds_full(t: np.ndarray, channels: int) -> np.ndarray:
 # ----------------------------------------------------------------------------- layers
 
 
+def _mvau_weights(plan: LayerPlan, op: df.MVAUOp, wcodes, w_bits: int) -> str:
+    """The weight memory file of an MVAU plan and where fx_mvu reads it from (its own ROM, or
+    an fx_memstream in the wrapper for internal_decoupled); returns the summary's suffix."""
+    name, mw, mh = op.display_name, op.mw, op.mh
+    pe, simd, mem_mode = op.value_of("pe"), op.value_of("simd"), op.value_of("mem_mode")
+    how = ""
+    # weights: word nf·SF + sf, lane (pe, s) = W[sf·SIMD + s][nf·PE + pe]
+    sf_n, nf_n = mw // simd, mh // pe
+    tiles = np.asarray(wcodes, dtype=np.int64).reshape(sf_n, simd, nf_n, pe).transpose(2, 0, 3, 1)
+    words = pack_beats(tiles.reshape(-1, pe * simd), w_bits, pe * simd)
+    fname = f"{name}_weights.dat"
+    word_bits = pe * simd * w_bits
+    plan.files[fname] = hex_lines(words, word_bits)
+    plan.file_params["WEIGHTS_FILE"] = fname
+    if mem_mode == "internal_decoupled":
+        # the same words from an fx_memstream (its own BRAM) into fx_mvu's in1_V
+        plan.params["WEIGHT_STREAM"] = 1
+        plan.memstream = MemStream(sf_n * nf_n, word_bits, "WEIGHTS_FILE", op.value_of("ram_style"))
+        how = ", weights streamed by fx_memstream"
+    else:
+        plan.params["WEIGHT_STREAM"] = 0  # internal_embedded: fx_mvu's own ROM, in1_V idle
+        plan.idle_inputs = (Port("in1_V", "in", padded(word_bits)),)
+    return how
+
+
 def _mvau(op: df.MVAUOp) -> LayerPlan:
     name = op.display_name
     x, y = op.in_type(), op.out_type()
@@ -223,22 +248,7 @@ def _mvau(op: df.MVAUOp) -> LayerPlan:
         plan.files[fname] = hex_lines([int(v) for v in encode(t.reshape(-1), t_bits)], t_bits)
         plan.file_params["THRESHOLDS_FILE"] = fname
         how = f"{n} threshold(s)"
-    # weights: word nf·SF + sf, lane (pe, s) = W[sf·SIMD + s][nf·PE + pe]
-    sf_n, nf_n = mw // simd, mh // pe
-    tiles = np.asarray(wcodes, dtype=np.int64).reshape(sf_n, simd, nf_n, pe).transpose(2, 0, 3, 1)
-    words = pack_beats(tiles.reshape(-1, pe * simd), w_bits, pe * simd)
-    fname = f"{name}_weights.dat"
-    word_bits = pe * simd * w_bits
-    plan.files[fname] = hex_lines(words, word_bits)
-    plan.file_params["WEIGHTS_FILE"] = fname
-    if mem_mode == "internal_decoupled":
-        # the same words from an fx_memstream (its own BRAM) into fx_mvu's in1_V
-        plan.params["WEIGHT_STREAM"] = 1
-        plan.memstream = MemStream(sf_n * nf_n, word_bits, "WEIGHTS_FILE", op.value_of("ram_style"))
-        how += ", weights streamed by fx_memstream"
-    else:
-        plan.params["WEIGHT_STREAM"] = 0  # internal_embedded: fx_mvu's own ROM, in1_V idle
-        plan.idle_inputs = (Port("in1_V", "in", padded(word_bits)),)
+    how += _mvau_weights(plan, op, wcodes, w_bits)
     plan.summary = (f"fx_mvu MW={mw} MH={mh} PE={pe} SIMD={simd} "
                     f"{'xnor' if hw_xnor else f'{in_bits}b x {w_bits}b'}, {how}")
     return plan
