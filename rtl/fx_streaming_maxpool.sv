@@ -84,26 +84,30 @@ module fx_streaming_maxpool #(
     wire push = take && last_kx && last_ky;
 
     // Per lane one "the input wins" decision: a window's first value, or one larger than
-    // the running maximum. For 4-bit lanes it is kept as its own signal: left to itself,
-    // ABC re-derives the compare inside every output bit's LUTs (Yosys, 16x16x32 PE 32
-    // 4-bit: 688 LUTs, kept 382; PE 4: 102, kept 94). At other widths the flat mapping is
-    // as small or smaller (8x8x64 PE 16: 3-bit 156 flat / 172 kept, 6-bit 299 / 300; PE 64
-    // 2-bit 337 / 400; PE 8 8-bit 204 / 212), so it is left alone there.
-    localparam bit KEEP_WINS = BITS == 4;
+    // the running maximum, x > m computed as the borrow of m - x (sign-extended when
+    // SIGNED) so that it maps to a carry chain. As LUT logic (a plain `>`, which Yosys maps
+    // to LUTs below 5 bits or so) ABC's delay-driven mapping copies the compare into every
+    // output bit's logic, by amounts that vary with the counters around it (4-bit lanes,
+    // Yosys: 56x56x16 PE 16 328 LUT as LUTs, 228 as a carry; 32x32x32 PE 8 221 / 140,
+    // 16x16x32 PE 32 413 / 422): the carry makes the area regular and the estimate hold.
+    // Only for 3-7 bits: a 2-bit compare with `first` fits one LUT (8x8x64 PE 64: 358 as
+    // LUTs, 423 as a carry) and from 8 bits Yosys builds its own carry for `>`, smaller than
+    // the sign-extended subtraction (12x12x32 k4 PE 32: 767 / 831).
+    localparam bit CARRY_COMPARE = BITS >= 3 && BITS < 8;
     wire [W-1:0] held = buffer[addr];
-    logic [PE-1:0] in_wins;
     logic [W-1:0] acc;
     for (genvar i = 0; i < PE; i++) begin : g_lane
         wire [BITS-1:0] x = in0_V_TDATA[i*BITS +: BITS];
         wire [BITS-1:0] m = held[i*BITS +: BITS];
-        wire wins = first || (SIGNED ? $signed(x) > $signed(m) : x > m);
-        if (KEEP_WINS) begin : g_kept
-            (* keep *) wire kept = wins;
-            assign in_wins[i] = kept;
-        end else begin : g_flat
-            assign in_wins[i] = wins;
+        logic greater;
+        if (CARRY_COMPARE) begin : g_carry
+            wire [BITS:0] diff = {SIGNED ? m[BITS-1] : 1'b0, m} - {SIGNED ? x[BITS-1] : 1'b0, x};
+            assign greater = diff[BITS];
+        end else begin : g_plain
+            assign greater = SIGNED ? $signed(x) > $signed(m) : x > m;
         end
-        assign acc[i*BITS +: BITS] = in_wins[i] ? x : m;
+        wire wins = first || greater;
+        assign acc[i*BITS +: BITS] = wins ? x : m;
     end
 
     always_ff @(posedge ap_clk) begin
