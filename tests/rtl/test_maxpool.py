@@ -45,7 +45,7 @@ CASES = {
     "ceil_1d_k4_pe=c_8b_signed": (1, 13, 4, 1, 4, 4, 8, 1, 1),
     "ceil_1d_column_k2_pe2_4b_signed": (9, 1, 4, 2, 1, 2, 4, 1, 1),
     # the carry-chain compare's ends (3 and 7 bits)
-    "2d_k2_pe2_3b_signed": (6, 6, 4, 2, 2, 2, 3, 1, 0),
+    "2d_k2_pe=c_3b_signed": (6, 6, 4, 2, 2, 4, 3, 1, 0),
     "2d_k3_pe=c_7b_unsigned": (6, 6, 3, 3, 3, 3, 7, 0, 0),
 }
 NAMES = ("IH", "IW", "C", "KH", "KW", "PE", "BITS", "SIGNED", "CEIL_MODE")
