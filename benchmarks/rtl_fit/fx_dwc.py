@@ -33,4 +33,9 @@ CASES = [
     ("lcm_2_3_8b", _p(2, 3, 8, 1536), None),
     ("lcm_6_4_4b", _p(6, 4, 4, 1536), None),
     ("lcm_3_5_2b", _p(3, 5, 2, 1500), None),
+    # downsizers whose input word fits flip-flops (<= 8 bits)
+    ("down_4_1_2b", _p(4, 1, 2, 1024), None),
+    ("down_8_2_1b", _p(8, 2, 1, 1024), None),
+    ("down_2_1_4b", _p(2, 1, 4, 1024), None),
+    ("down_6_2_1b", _p(6, 2, 1, 1200), None),
 ]
