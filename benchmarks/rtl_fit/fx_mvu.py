@@ -84,4 +84,9 @@ CASES = [
     _case("s2xs2_rom_pe16_simd32_thr3", _p(64, 64, 16, 32, 2, 1, 2, 1, 9, ws=0) | _thr(3, 10, 2)),
     _case("u8xs2_pe2_simd16", _p(64, 16, 2, 16, 8, 0, 2, 1, 16)),
     _case("s2xu8_pe4_simd4", _p(32, 16, 4, 4, 2, 1, 8, 0, 16)),
+    # first run as checks outside the fit (up to 19.9 % off), then fitted with the rest
+    _case("u8xs8_pe2_simd8", _p(32, 8, 2, 8, 8, 0, 8, 1, 20)),
+    _case("u4xs4_pe4_simd16", _p(64, 16, 4, 16, 4, 0, 4, 1, 16)),
+    _case("s6xs6_pe3_simd4_thr7", _p(24, 12, 3, 4, 6, 1, 6, 1, 18) | _thr(7, 18, 3)),
+    _case("s4xs4_rom_pe6_simd6", _p(36, 24, 6, 6, 4, 1, 4, 1, 14, ws=0)),
 ]
