@@ -119,7 +119,8 @@ def mvu_rows() -> list[Row]:
         params = dict(plan.params)
         config = (f"MW{mw} MH{mh} PE{pe} SIMD{simd} {'s' if isg else 'u'}{ib}xs{wb} acc{acc}, "
                   "weights on in1_V (no memstream)")
-        rows.append(Row(key, config, module_design("fx_mvu", params), _estimate(core, layer), "fx_mvu"))
+        design = replace(module_design("fx_mvu", params), dsp_paths=True)
+        rows.append(Row(key, config, design, _estimate(core, layer), "fx_mvu"))
         if key == "mvu_4b":
             ms = plan.memstream
             fname = plan.file_params[ms.file_param]
@@ -213,6 +214,8 @@ def checks(row: Row, r: dict) -> dict[str, bool]:
     elif row.key == "memstream_64x128":
         out["area"] = (r["BRAM18"] == 0 and area <= 200) or (r["BRAM18"] <= 2 and area <= 60)
     out["depth"] = r["depth"] <= MAX_DEPTH
+    if "DSP_path" in r:  # no combinational path through more than one DSP48 (netlist check)
+        out["DSP_path"] = r["DSP_path"] <= 1
     est = row.estimate["LUT"]
     out["est"] = est is not None and abs(est - area) <= MAX_ERROR * max(area, 1)
     out["time"] = r["seconds"] < MAX_SECONDS
@@ -286,7 +289,8 @@ def main(argv=None) -> int:
                 out[row.key] = {"config": row.config, "error": str(r)}
                 continue
             e = row.estimate
-            entry = {k: r[k] for k in ("LUT", "LUTRAM", "FF", "CARRY4", "BRAM18", "DSP", "depth", "seconds")}
+            entry = {k: r[k] for k in ("LUT", "LUTRAM", "FF", "CARRY4", "BRAM18", "DSP", "depth", "seconds",
+                                       "DSP_noPREG", "DSP_path") if k in r}
             entry.update(estimate_LUT=e["LUT"], estimate_BRAM18=e["BRAM18"], estimate_DSP=e["DSP"],
                          estimate_model=e["model"], config=row.config)
             if row.key in FINN:

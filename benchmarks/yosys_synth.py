@@ -58,6 +58,7 @@ class Design:
     top: str
     files: dict[str, str]  # file name -> text; *.sv are read, the rest sit beside them
     params: dict = field(default_factory=dict)  # -G overrides of the top's parameters
+    dsp_paths: bool = False  # also measure DSP_noPREG and DSP_path (see dsp_path_counts)
 
 
 def yosys_exe() -> str:
@@ -106,6 +107,7 @@ def script(design: Design) -> str:
         f"read_slang --threads 1 --allow-use-before-declare --top {top}{sets} {srcs}",
         f"synth_xilinx -family xc7 -top {top} -flatten -noiopad -noclkbuf",
         "tee -q -o stat.json stat -json",
+        *(["write_json -noscopeinfo netlist.json"] if design.dsp_paths else []),
         "delete t:FD* t:RAMB* t:RAM32* t:RAM64* t:RAM128* t:RAM256* t:SRL*",
         "delete t:DSP48E1 r:PREG=1'1 %i",
         "tee -q -o ltp.txt ltp -noff",
@@ -173,8 +175,62 @@ def _run(design: Design, timeout: float) -> dict:
         else:
             cells = next(iter(data["modules"].values()))["num_cells_by_type"]
         m = re.search(r"length=(\d+)", (d / "ltp.txt").read_text())
+        extra = dsp_path_counts(json.loads((d / "netlist.json").read_text())) if design.dsp_paths else {}
     return {**count_cells(cells), "depth": int(m.group(1)) if m else 0, "seconds": round(seconds, 1),
-            "cells": dict(sorted(cells.items()))}
+            **extra, "cells": dict(sorted(cells.items()))}
+
+
+_SEQUENTIAL = ("FD", "RAMB", "RAM32", "RAM64", "RAM128", "RAM256", "SRL")
+
+
+def _on(v) -> bool:
+    return int(str(v), 2) != 0 if isinstance(v, str) else bool(v)
+
+
+def dsp_path_counts(netlist: dict) -> dict:
+    """DSP_noPREG: DSP48E1 cells whose output register PREG is off; DSP_path: the most DSP48E1
+    cells on one combinational path of the flattened netlist. Flip-flops, memories and DSPs
+    with PREG end a path (a DSP with PREG counts on the path that enters it: its multiplier
+    and ALU are on that path) and start a new one at 0; a DSP without PREG is passed through
+    and counts 1. DSP_path <= 1 is issue 12's "no combinational path through more than one
+    DSP48", read off the netlist rather than trusted from the RTL."""
+    tops = [m for m in netlist["modules"].values() if _on(m.get("attributes", {}).get("top", 0))]
+    cells = tops[0].get("cells", {}) if tops else {}
+    drivers: dict[int, str] = {}
+    for name, c in cells.items():
+        for port, bits in c["connections"].items():
+            if c.get("port_directions", {}).get(port) == "output":
+                drivers.update({b: name for b in bits if isinstance(b, int)})
+
+    def is_dsp(c) -> bool:
+        return c["type"].startswith("DSP48")
+
+    def boundary(c) -> bool:
+        return c["type"].startswith(_SEQUENTIAL) or (is_dsp(c) and _on(c["parameters"].get("PREG", 1)))
+
+    memo: dict[str, int] = {}
+
+    def arriving(name: str) -> int:
+        """The most DSPs on a combinational path ending at the output of `name`."""
+        c = cells[name]
+        if boundary(c):
+            return 0
+        if name not in memo:
+            memo[name] = 0  # a combinational loop (none expected) counts once
+            ins = [b for p, bits in c["connections"].items() if c["port_directions"].get(p) == "input"
+                   for b in bits if isinstance(b, int) and b in drivers]
+            memo[name] = max((arriving(drivers[b]) for b in ins), default=0) + is_dsp(c)
+        return memo[name]
+
+    best = 0
+    for name, c in cells.items():
+        if boundary(c):  # a path that ends here: what arrives at its inputs, plus itself if a DSP
+            ins = [b for p, bits in c["connections"].items() if c["port_directions"].get(p) == "input"
+                   for b in bits if isinstance(b, int) and b in drivers]
+            best = max(best, max((arriving(drivers[b]) for b in ins), default=0) + is_dsp(c))
+    best = max([best, *memo.values()])
+    no_preg = sum(1 for c in cells.values() if is_dsp(c) and not _on(c["parameters"].get("PREG", 1)))
+    return {"DSP_noPREG": no_preg, "DSP_path": best}
 
 
 def synthesise(design: Design, timeout: float = 900, cache: bool = True) -> dict:

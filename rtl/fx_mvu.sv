@@ -63,6 +63,9 @@ module fx_mvu #(
     parameter THRESHOLDS_FILE = "",
     parameter int WEIGHT_STREAM = 0,
     parameter int W_BIPOLAR = 0,
+    // WEIGHT_STREAM = 0: the weight memory's primitive, fx_memstream's RAM_STYLE ("auto",
+    // "distributed", "block", "ultra": FINN's ram_style values)
+    parameter logic [87:0] RAM_STYLE = "auto",
     // derived (do not override)
     parameter int IN_W = SIMD * IN_BITS,
     parameter int IN_WP = (IN_W + 7) / 8 * 8,
@@ -123,7 +126,7 @@ module fx_mvu #(
         /* verilator lint_off UNUSEDSIGNAL */
         logic [W_WP-1:0] md;
         /* verilator lint_on UNUSEDSIGNAL */
-        fx_memstream #(.DEPTH(WMEM), .WIDTH(WW), .INIT_FILE(WEIGHTS_FILE)) u_wmem (
+        fx_memstream #(.DEPTH(WMEM), .WIDTH(WW), .INIT_FILE(WEIGHTS_FILE), .RAM_STYLE(RAM_STYLE)) u_wmem (
             .ap_clk, .ap_rst_n, .out0_V_TDATA(md), .out0_V_TVALID(wvalid), .out0_V_TREADY(wready)
         );
         assign wdata = md[WW-1:0];

@@ -67,7 +67,12 @@ CASES = {
     "p4s8_u4xs4_raw_ws": (16, 8, 4, 8, "u4", "s4", "raw", 1, 3),
     "p2s8_s8xs8_thr3": (16, 4, 2, 8, "s8", "s8", (3, 2, 0, False), 0, 3),
     "p3s4_u3xu3_raw": (8, 6, 3, 4, "u3", "u3", "raw", 0, 3),
+    # the embedded weight memory in each primitive (RAM_STYLE below)
+    "p1sf_u2xs4_raw_block": (16, 16, 1, 16, "u2", "s4", "raw", 0, 3),
+    "p4s8_u4xs4_thr3_dist": (32, 8, 4, 8, "u4", "s4", (3, 2, 0, False), 0, 3),
 }
+# fx_mvu's RAM_STYLE for the embedded memory, where a case sets one
+RAM_STYLES = {"p1sf_u2xs4_raw_block": "block", "p4s8_u4xs4_thr3_dist": "distributed"}
 
 
 def _range(dt: str) -> tuple[int, int]:
@@ -123,6 +128,8 @@ def case_params(name: str) -> tuple[dict[str, object], dict[str, np.ndarray]]:
         "W_BITS": wb, "W_SIGNED": int(wsg), "XNOR": int(xnor), "ACC_BITS": acc_bits,
         "WEIGHT_STREAM": stream, "W_BIPOLAR": int(wdt in ("bip", "pm1") and not xnor),
     }
+    if name in RAM_STYLES:
+        params["RAM_STYLE"] = f'"{RAM_STYLES[name]}"'
     thr = np.zeros((mh, 0), dtype=np.int64)
     if act == "raw":
         out_bits, bias, bipolar_out = acc_bits, 0, False

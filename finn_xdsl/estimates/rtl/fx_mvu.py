@@ -59,6 +59,7 @@ DEFAULTS = {
     "OUT_BIPOLAR": 0,
     "WEIGHT_STREAM": 0,
     "W_BIPOLAR": 0,
+    "RAM_STYLE": "auto",
 }
 FIT_ERROR = 0.2  # the largest relative LUT + LUTRAM error seen outside the fit
 
@@ -202,10 +203,13 @@ def _thresholds(p: dict) -> tuple[float, float]:
 
 
 def _weight_rom(p: dict) -> tuple[float, int, int]:
-    """(LUT, BRAM18, FF) of the embedded fx_memstream."""
+    """(LUT, BRAM18, FF) of the embedded fx_memstream, its primitive chosen by RAM_STYLE as
+    fx_memstream does ("ultra" is block RAM on xc7)."""
     depth = p["MW"] * p["MH"] // (p["PE"] * p["SIMD"])
     width = p["PE"] * p["SIMD"] * p["W_BITS"]
-    if depth <= 128 or depth * width <= 4096:
+    style = str(p.get("RAM_STYLE", "auto"))
+    auto_lut = depth <= 128 or depth * width <= 4096
+    if style == "distributed" or (style == "auto" and auto_lut):
         return width * ceil(depth / 64) + 2 * _bits(depth), 0, width + _bits(depth) + 2
     per = (
         36
