@@ -448,20 +448,31 @@ class FIFO(Node):
 
 
 class LabelSelect(Node):
-    """fx_label_select: NB input beats per frame, K output beats, two frames queued."""
+    """fx_label_select: NB input beats per frame, K output beats, two frames queued.
+
+    PE > 1: a frame's lane lists pass M = clog2(PE) merge levels (sv[m]: level m's input
+    holds a frame) before the queue; the levels move on together unless the last one has a
+    frame and the queue is full, and a beat waits while the lane lists hold a frame that
+    cannot move on. PE = 1: the last beat loads the queue directly."""
 
     def __init__(self, name: str, labels: int, pe: int, k: int):
         super().__init__(name)
         self.nb, self.k = labels // pe, k
+        self.sv = [False] * (pe - 1).bit_length()
         self.beat = 0
         self.qcount = 0
         self.kpos = 0
+
+    def _adv(self) -> bool:
+        return not (self.sv and self.sv[-1] and self.qcount == 2)
 
     def valid(self, k: int) -> bool:
         return self.qcount > 0
 
     def ready(self, k: int) -> bool:
-        return self.beat != self.nb - 1 or self.qcount != 2
+        if not self.sv:
+            return self.beat != self.nb - 1 or self.qcount != 2
+        return not self.sv[0] or self._adv()
 
     def tick(self, t: int) -> bool:
         push, pop = self.ins[0].fire, self.outs[0].fire
@@ -472,8 +483,20 @@ class LabelSelect(Node):
         if pop:
             done = self.kpos == self.k - 1
             self.kpos = 0 if done else self.kpos + 1
-        self.qcount += (push and last) - done
-        return push or pop
+        if not self.sv:
+            qpush = push and last
+        else:
+            adv = self._adv()
+            qpush = self.sv[-1] and adv
+            if adv:
+                self.sv = [push and last] + self.sv[:-1]
+            elif push and last:
+                self.sv[0] = True
+        self.qcount += qpush - done
+        return push or pop or any(self.sv)
+
+    def quiet(self, t: int) -> int:
+        return 0 if any(self.sv) and self._adv() else NEVER
 
 
 class AddStreams(Node):
