@@ -38,7 +38,7 @@ from finn_xdsl.backends.hls_layers import Glue, HlsPlan, Rom, legalize_hls
 from finn_xdsl.boards import DEFAULT_PART
 from finn_xdsl.dialects import dataflow as df
 from finn_xdsl.errors import FinnError
-from finn_xdsl.resources import HLS_VLNV, hls_dir, hls_vlnv
+from finn_xdsl.layer_libraries import HLS_VLNV, hls_dir, hls_vlnv
 
 VENDOR, LIBRARY, VERSION = HLS_VLNV
 

@@ -15,13 +15,11 @@ from finn_xdsl.estimates.network import (
     network_performance,
     op_and_param_counts,
 )
-from finn_xdsl.estimates.resources import DEFAULT_PART, dsp_block, layer_resources
+from finn_xdsl.estimates.resources import layer_resources
 
 __all__ = [
-    "DEFAULT_PART",
     "critical_path_cycles",
     "dataflow_layers",
-    "dsp_block",
     "estimate_reports",
     "layer_cycles",
     "layer_resources",

@@ -28,7 +28,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from finn_xdsl.errors import FinnError
-from finn_xdsl.resources import hls_dir
+from finn_xdsl.layer_libraries import hls_dir
 
 CXXFLAGS = ["-std=c++14", "-O2", "-Wall", "-Wno-unknown-pragmas"]
 

@@ -23,8 +23,8 @@ from xdsl.printer import Printer
 from finn_xdsl.backends.sv_layers import legalize
 from finn_xdsl.dialects import dataflow as df
 from finn_xdsl.errors import FinnError
+from finn_xdsl.layer_libraries import hls_vlnv
 from finn_xdsl.passes.lower_to_hw import LowerToHwPass, hw_only_module
-from finn_xdsl.resources import hls_vlnv
 from finn_xdsl.tools.common import make_context
 
 IN, OUT = hw.Direction.INPUT, hw.Direction.OUTPUT
