@@ -1,5 +1,6 @@
 """
-FINN's analytical estimates for dataflow designs (FINN_REFERENCE §1.3, §2.2).
+FINN's analytical estimates for dataflow designs (docs/finn_reference.md#reports and
+#resource-estimates).
 
 - `resources.layer_resources(op, fpgapart, minimize=...)`: one layer's LUT/BRAM/URAM/DSP.
 - `network.estimate_reports(module, clk_ns, fpgapart)`: the four report JSON objects.

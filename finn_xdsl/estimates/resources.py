@@ -1,7 +1,7 @@
 """
 FINN's analytical resource estimates (LUT, BRAM_18K, URAM, DSP and the two memory
 efficiencies) for every dataflow layer and implementation style, formula for formula as
-FINN main's `node_res_estimation` (FINN_REFERENCE §2.2).
+FINN main's `node_res_estimation` (docs/finn_reference.md#resource-estimates).
 
 Entry point: `layer_resources(op, fpgapart, minimize=...)` -> dict with FINN's keys in
 FINN's order. A layer with impl "" is estimated as its abstract FINN op (FINN's base

@@ -236,7 +236,8 @@ def test_output_is_deterministic(tmp_path):
 
 
 def test_weight_file_layout(tmp_path):
-    """MVAU words in ARCHITECTURE §4's layout: word nf·SF + sf, lane (pe, s) = W[sf·SIMD+s][nf·PE+pe]."""
+    """MVAU words as docs/architecture.md#streams-and-packing lays them out: word nf·SF + sf,
+    lane (pe, s) = W[sf·SIMD+s][nf·PE+pe]."""
     module = _lower("cnv_1w1a")
     op = next(o for o in module.walk() if isinstance(o, df.MVAUOp) and o.value_of("pe") > 1
               and o.value_of("simd") > 1)

@@ -1,4 +1,5 @@
-"""FINN's per-layer resource formulas (FINN_REFERENCE §2.2), with hand-computed values."""
+"""FINN's per-layer resource formulas (docs/finn_reference.md#resource-estimates), with
+hand-computed values."""
 
 from __future__ import annotations
 
