@@ -19,6 +19,7 @@ from conftest import DATA, model_path
 
 from finn_xdsl.dialects import dataflow as df
 from finn_xdsl.estimates.network import dataflow_layers, estimate_reports
+from finn_xdsl.frontend.load import make_context
 from finn_xdsl.frontend.qonnx import import_onnx
 from finn_xdsl.passes.apply_folding import ApplyFoldingPass
 from finn_xdsl.passes.minimize_bitwidths import MinimizeBitwidthsPass
@@ -27,7 +28,6 @@ from finn_xdsl.passes.specialize import SpecializePass
 from finn_xdsl.passes.to_dataflow import ToDataflowPass
 from finn_xdsl.passes.to_folded import ToFoldedPass
 from finn_xdsl.sim.execute import execute
-from finn_xdsl.tools.common import make_context
 
 BASELINE = DATA / "finn_baseline"
 RUNS = {"tfc_2w2a_fps100000": "tfc_2w2a_ts_clean", "cnv_1w1a_fps10000": "cnv_1w1a_ts_clean"}

@@ -113,7 +113,7 @@ class _Streams:
 def _parse(text: str):
     from xdsl.parser import Parser
 
-    from finn_xdsl.tools.common import make_context
+    from finn_xdsl.frontend.load import make_context
 
     module = Parser(make_context(), text).parse_module()
     module.verify()
@@ -125,9 +125,9 @@ def _lower(model: str):
     if model == SYNTHETIC:
         return _parse(_synthetic_module())
     model, _, fps = model.partition("@")
+    from finn_xdsl.frontend.load import make_context
     from finn_xdsl.frontend.qonnx import import_onnx
     from finn_xdsl.passes.to_folded import ToFoldedPass
-    from finn_xdsl.tools.common import make_context
 
     module = import_onnx(DATA / f"{model}_ts_clean.onnx")
     ToFoldedPass(target_fps=int(fps or 10000), prefer="rtl").apply(make_context(), module)
