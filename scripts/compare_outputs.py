@@ -229,7 +229,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help="builds run in parallel")
     p.add_argument("--models", nargs="+", metavar="STEM", help="only these models (file stems)")
     p.add_argument("--fps", nargs="+", default=list(FPS), help=f"target fps values (default {' '.join(FPS)})")
-    p.add_argument("--impl", nargs="+", default=list(PREFER_CHOICES), choices=PREFER_CHOICES, help="layer styles (default all)")
+    p.add_argument("--impl", nargs="+", default=list(PREFER_CHOICES), choices=PREFER_CHOICES,
+                   help="layer styles (default all)")
     p.add_argument("--show", type=int, default=12, metavar="N", help="diff lines shown per differing file")
     p.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "finn-xdsl" / "compare_outputs",
                    help="where commits' builds are kept (default %(default)s)")
