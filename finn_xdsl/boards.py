@@ -28,8 +28,11 @@ DSP_BLOCKS = {
     VERSAL: "DSP58",
 }
 
-# FINN's is_versal(): these part-name prefixes are Versal devices
-_VERSAL_PREFIXES = ("xcvc", "xcve", "xcvp", "xcvm", "xqvc", "xqvm", "xqrvc", "xcvh")
+# FINN's is_versal() (xcvc, xcve, xcvp, xcvm, xqvc, xqvm, xqrvc, xcv80: the V80 card) and
+# the HBM series xcvh: these part-name prefixes are Versal devices. The one list: the
+# estimates (DSP58 or not) and specialize's capability checks both read it through
+# is_versal / dsp_block.
+_VERSAL_PREFIXES = ("xcvc", "xcve", "xcvp", "xcvm", "xcvh", "xqvc", "xqvm", "xqrvc", "xcv80")
 
 
 @dataclass(frozen=True)

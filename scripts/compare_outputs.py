@@ -48,7 +48,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 FPS = ("1e3", "1e4", "1e5")
-IMPLS = ("rtl", "hls", "finn")
+PREFER_CHOICES = ("rtl", "hls", "finn")  # finn-build --impl (specialize{prefer})
 SKIP = {"report/time_per_step.json"}  # per-build timings
 CACHE_FORMAT = 1  # bump when the build commands change, so old cache entries are not reused
 KEEP_CACHED = 4  # revisions kept in the cache
@@ -229,7 +229,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help="builds run in parallel")
     p.add_argument("--models", nargs="+", metavar="STEM", help="only these models (file stems)")
     p.add_argument("--fps", nargs="+", default=list(FPS), help=f"target fps values (default {' '.join(FPS)})")
-    p.add_argument("--impl", nargs="+", default=list(IMPLS), choices=IMPLS, help="layer styles (default all)")
+    p.add_argument("--impl", nargs="+", default=list(PREFER_CHOICES), choices=PREFER_CHOICES,
+                   help="layer styles (default all)")
     p.add_argument("--show", type=int, default=12, metavar="N", help="diff lines shown per differing file")
     p.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "finn-xdsl" / "compare_outputs",
                    help="where commits' builds are kept (default %(default)s)")

@@ -58,6 +58,9 @@ def test_unknown_board_lists_known_ones():
         ("xcku040-ffva1156-2-e", "UltraScale", "DSP48E2"),
         ("xcvc1902-vsva2197-2MP-e-S", "Versal", "DSP58"),
         ("xcve2802-vsvh1760-2MP-e-S", "Versal", "DSP58"),
+        ("xcv80-lsva4737-2MHP-e-S", "Versal", "DSP58"),
+        ("xqrvc1902-vsqa2197-1M-m", "Versal", "DSP58"),
+        ("xcvh1582-vsva3697-2MP-e-S", "Versal", "DSP58"),
     ],
 )
 def test_part_family(part, family, dsp):

@@ -19,6 +19,7 @@ from conftest import DATA, model_path
 
 from finn_xdsl.dialects import dataflow as df
 from finn_xdsl.estimates.network import dataflow_layers, estimate_reports
+from finn_xdsl.frontend.load import make_context
 from finn_xdsl.frontend.qonnx import import_onnx
 from finn_xdsl.passes.apply_folding import ApplyFoldingPass
 from finn_xdsl.passes.minimize_bitwidths import MinimizeBitwidthsPass
@@ -27,7 +28,6 @@ from finn_xdsl.passes.specialize import SpecializePass
 from finn_xdsl.passes.to_dataflow import ToDataflowPass
 from finn_xdsl.passes.to_folded import ToFoldedPass
 from finn_xdsl.sim.execute import execute
-from finn_xdsl.tools.common import make_context
 
 BASELINE = DATA / "finn_baseline"
 RUNS = {"tfc_2w2a_fps100000": "tfc_2w2a_ts_clean", "cnv_1w1a_fps10000": "cnv_1w1a_ts_clean"}
@@ -103,8 +103,8 @@ def test_cnv_reaches_10k_fps_beyond_finn():
 
 
 def test_cybsec_mlp_golden(tmp_path):
-    """FINN_REFERENCE's worked check: 600->64->64->64->1, INT2, 1e6 fps at 10 ns: MVAU
-    cycles 80 and 64 (SIMD 15 / PE 32, then SIMD 16 / PE 4)."""
+    """FINN's worked check (docs/finn_reference.md#worked-checks): 600->64->64->64->1, INT2,
+    1e6 fps at 10 ns: MVAU cycles 80 and 64 (SIMD 15 / PE 32, then SIMD 16 / PE 4)."""
     sys.path.insert(0, str(Path(__file__).parent / "passes"))
     from qonnx_models import Spec, build
 
@@ -121,9 +121,10 @@ def test_cybsec_mlp_golden(tmp_path):
 
 
 def test_tfc_hand_folding_golden(tmp_path):
-    """FINN_REFERENCE's TFC-w1a1 hand folding: (PE, SIMD) = (16,49), (8,8), (8,8), (10,8)
-    gives 64, 64, 64, 8 cycles; max 64 -> 1.5625 M fps at 100 MHz. (The input Thresholding
-    at PE 49 = 784/49 = 16 cycles and LabelSelect at PE 1 = 10 cycles are below it.)"""
+    """FINN's TFC-w1a1 hand folding (docs/finn_reference.md#worked-checks): (PE, SIMD) =
+    (16,49), (8,8), (8,8), (10,8) gives 64, 64, 64, 8 cycles; max 64 -> 1.5625 M fps at
+    100 MHz. (The input Thresholding at PE 49 = 784/49 = 16 cycles and LabelSelect at PE 1
+    = 10 cycles are below it.)"""
     module = import_onnx(model_path("tfc_1w1a_ts_clean"))
     ctx = make_context()
     ToDataflowPass().apply(ctx, module)

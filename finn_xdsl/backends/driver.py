@@ -12,9 +12,10 @@ Writes into DIR:
 
 The driver imports only numpy and that copy, not finn_xdsl: it runs on the board's
 processor (a PYNQ image), where xDSL and the compiler have no business, yet the bits are
-packed by the very code the simulator and the weight files use (ARCHITECTURE §4: one
-packer). The float pre/post-processing around the partition (input quantizer, output
-scaling) is not the driver's job, as in FINN: `finn_xdsl.sim.host.split_host` gives it.
+packed by the very code the simulator and the weight files use (one packer, see
+docs/architecture.md#streams-and-packing). The float pre/post-processing around the
+partition (input quantizer, output scaling) is not the driver's job, as in FINN:
+`finn_xdsl.sim.host.split_host` gives it.
 Output is deterministic.
 """
 

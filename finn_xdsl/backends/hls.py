@@ -6,7 +6,7 @@ For every impl="hls" layer `L` of every `dataflow.partition` writes `DIR/L/`:
 - `L.cpp`: the top function `void L(hls::stream<ap_uint<W>>& in0_V, ..., out0_V, ...)` with
   `#pragma HLS INTERFACE axis` on each port and `ap_ctrl_none` on return, so the exported
   IP has exactly the ports ap_clk, ap_rst_n, in<i>_V_T*/out<j>_V_T* of our RTL wrappers and
-  either can sit in the stitched design. TDATA widths are padded to bytes (ARCHITECTURE §4);
+  either can sit in the stitched design. TDATA widths are padded to bytes (docs/architecture.md);
   the hls/ templates work on unpadded words, so the top is a DATAFLOW region of small glue
   processes (padding, bipolar widening, the popcount affine), an optional weight-streamer
   process (mem_mode internal_decoupled: the const ROM read into an hls::stream, as FINN's
@@ -38,7 +38,7 @@ from finn_xdsl.backends.hls_layers import Glue, HlsPlan, Rom, legalize_hls
 from finn_xdsl.boards import DEFAULT_PART
 from finn_xdsl.dialects import dataflow as df
 from finn_xdsl.errors import FinnError
-from finn_xdsl.resources import HLS_VLNV, hls_dir, hls_vlnv
+from finn_xdsl.layer_libraries import HLS_VLNV, hls_dir, hls_vlnv
 
 VENDOR, LIBRARY, VERSION = HLS_VLNV
 

@@ -25,9 +25,7 @@ impl="hls" layers always do (FINN's HLS formulas stand in for our hls/ templates
 
 from __future__ import annotations
 
-import json
 import os
-import tempfile
 from dataclasses import dataclass
 from typing import IO
 
@@ -36,29 +34,17 @@ from xdsl.dialects.builtin import ModuleOp
 from xdsl.utils.target import Target
 
 from finn_xdsl.backends.sv_layers import LayerPlan, legalize
+from finn_xdsl.boards import DEFAULT_PART
 from finn_xdsl.dialects import dataflow as df
 from finn_xdsl.errors import FinnError
 from finn_xdsl.estimates.network import estimate_reports
-from finn_xdsl.estimates.resources import DEFAULT_PART, KEYS
+from finn_xdsl.estimates.resources import KEYS
 from finn_xdsl.estimates.rtl import MODEL_KEYS, module_resources
+from finn_xdsl.utils.atomic import write_json_atomic
 
 BRAM18_BITS = 18 * 1024
 # the partition attribute specialize{prefer=finn} sets (passes/specialize.CONFORMANCE_ATTR)
 CONFORMANCE_ATTR = "prefer"
-
-
-def write_json_atomic(path: str, obj: object) -> None:
-    """json.dump(obj, indent=2) to `path` via a temporary file in the same directory."""
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".tmp_", suffix=".json", dir=directory)
-    try:
-        with os.fdopen(fd, "w") as f:
-            json.dump(obj, f, indent=2)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 def fifo_sizes(module: ModuleOp) -> dict:

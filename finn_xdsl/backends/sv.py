@@ -37,7 +37,7 @@ from xdsl.utils.target import Target
 from finn_xdsl.backends.sv_layers import LayerPlan, Port, legalize, padded
 from finn_xdsl.backends.sv_top import print_tops
 from finn_xdsl.dialects import dataflow as df
-from finn_xdsl.resources import rtl_dir
+from finn_xdsl.layer_libraries import rtl_dir
 
 
 def is_rtl(layer: df.DataflowOperation) -> bool:

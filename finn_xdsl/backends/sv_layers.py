@@ -8,7 +8,7 @@ wrapper's ports and the small amount of wrapper-side glue some configurations ne
 bipolar×bipolar MVAU computed from an XNOR popcount). Unsupported configurations raise
 FinnError naming the layer and the reason. The printer (`sv.py`) only prints plans.
 
-Conventions (ARCHITECTURE §4): lane i at bits [(i+1)w-1 : iw], two's complement, BIPOLAR as
+Conventions (docs/architecture.md): lane i at bits [(i+1)w-1 : iw], two's complement, BIPOLAR as
 {-1 -> 0, +1 -> 1}; ports padded to multiples of 8 bits; MVAU weight word t = nf·SF + sf.
 """
 

@@ -56,7 +56,7 @@ from xdsl.utils.target import Target
 from finn_xdsl.backends.sv import hls_layers, legalize_module
 from finn_xdsl.boards import DEFAULT_PART
 from finn_xdsl.errors import FinnError
-from finn_xdsl.resources import hls_vlnv
+from finn_xdsl.layer_libraries import hls_vlnv
 
 BD_NAME = "finn_design"
 PROJECT_NAME = "finn_vivado_stitch_proj"

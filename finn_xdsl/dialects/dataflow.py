@@ -22,7 +22,7 @@ from __future__ import annotations
 from xdsl.ir import Dialect
 
 from finn_xdsl.dialects.dataflow_base import (  # noqa: F401  (the dialect's public API)
-    IMPLS,
+    IMPL_VALUES,
     MEM_MODES,
     RAM_STYLES,
     DataflowOperation,

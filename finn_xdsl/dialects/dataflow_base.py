@@ -30,7 +30,9 @@ from xdsl.utils.exceptions import VerifyException
 from finn_xdsl.dialects import qonnx_types as qt
 from finn_xdsl.dialects.dataflow_types import StreamType
 
-IMPLS = ("", "hls", "rtl")
+# every value a layer's `impl` may take ("": not yet specialised); a layer class's `IMPLS`
+# lists those it exists in
+IMPL_VALUES = ("", "hls", "rtl")
 MEM_MODES = ("internal_embedded", "internal_decoupled", "external")
 RAM_STYLES = ("auto", "block", "distributed", "ultra")
 
@@ -195,7 +197,7 @@ class DataflowOperation(IRDLOperation):
     """
 
     FINN_OP: ClassVar[str] = ""
-    IMPLS: ClassVar[tuple[str, ...]] = IMPLS
+    IMPLS: ClassVar[tuple[str, ...]] = IMPL_VALUES
     CHOICES: ClassVar[dict[str, tuple[str, ...]]] = {}
     # result element types must equal that of operand 0 (data movement layers)
     KEEPS_DTYPE: ClassVar[bool] = False

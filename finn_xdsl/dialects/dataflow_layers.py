@@ -25,6 +25,7 @@ from finn_xdsl.dialects.dataflow_base import (
     stream_of,
 )
 from finn_xdsl.dialects.dataflow_types import StreamType
+from finn_xdsl.utils.onnx_shapes import conv_output_dim
 
 _ONES2 = DenseArrayBase.from_list(i64, [1, 1])
 
@@ -35,11 +36,6 @@ def _pair(op: DataflowOperation, prop: str, minimum: int) -> tuple[int, int]:
     if len(values) != 2 or min(values) < minimum:
         raise VerifyException(f"{prop} must be two integers >= {minimum}, got {list(values)}")
     return values
-
-
-def conv_output_dim(size: int, k: int, stride: int, dilation: int) -> int:
-    """qonnx compute_conv_output_dim without padding: (I - d(k - 1) - 1) // s + 1."""
-    return (size - dilation * (k - 1) - 1) // stride + 1
 
 
 # ----------------------------------------------------------------------------- SWG

@@ -4,9 +4,10 @@
 A stream carries a whole tensor, one beat at a time. Its parameters are the *normal*
 tensor type (shape and element type, NHWC / channels last) and `lanes`, the number of
 elements per beat (the producer's PE or SIMD). Everything about the wire follows from
-these two (ARCHITECTURE §4): the folded shape is the normal shape with the last
-dimension split into (C / lanes, lanes), time runs row-major over all but the last folded
-dimension, and the beat is lanes × element bits wide, padded to whole bytes on ports.
+these two (docs/architecture.md#streams-and-packing): the folded shape is the normal
+shape with the last dimension split into (C / lanes, lanes), time runs row-major over all
+but the last folded dimension, and the beat is lanes × element bits wide, padded to whole
+bytes on ports.
 
 Keeping the normal type in the stream type lets the reference interpreter and every
 pass reason about values without unfolding anything: lanes change timing and widths,

@@ -1,5 +1,6 @@
 """
-FINN's analytical estimates for dataflow designs (FINN_REFERENCE §1.3, §2.2).
+FINN's analytical estimates for dataflow designs (docs/finn_reference.md#reports and
+#resource-estimates).
 
 - `resources.layer_resources(op, fpgapart, minimize=...)`: one layer's LUT/BRAM/URAM/DSP.
 - `network.estimate_reports(module, clk_ns, fpgapart)`: the four report JSON objects.
@@ -15,13 +16,11 @@ from finn_xdsl.estimates.network import (
     network_performance,
     op_and_param_counts,
 )
-from finn_xdsl.estimates.resources import DEFAULT_PART, dsp_block, layer_resources
+from finn_xdsl.estimates.resources import layer_resources
 
 __all__ = [
-    "DEFAULT_PART",
     "critical_path_cycles",
     "dataflow_layers",
-    "dsp_block",
     "estimate_reports",
     "layer_cycles",
     "layer_resources",

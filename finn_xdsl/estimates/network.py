@@ -13,12 +13,13 @@ import math
 
 from xdsl.ir import Operation
 
+from finn_xdsl.boards import DEFAULT_PART
 from finn_xdsl.dialects.dataflow_base import DataflowOperation
 from finn_xdsl.dialects.dataflow_compute import MVAUOp, ThresholdingOp
 from finn_xdsl.dialects.dataflow_graph import PartitionOp, YieldOp
 from finn_xdsl.dialects.dataflow_streams import ReshapeOp
 from finn_xdsl.estimates import datatypes as dt
-from finn_xdsl.estimates.resources import DEFAULT_PART, KEYS, layer_resources
+from finn_xdsl.estimates.resources import KEYS, layer_resources
 
 
 def dataflow_layers(module: Operation) -> list[DataflowOperation]:

@@ -1,7 +1,7 @@
 """
 FINN's analytical resource estimates (LUT, BRAM_18K, URAM, DSP and the two memory
 efficiencies) for every dataflow layer and implementation style, formula for formula as
-FINN main's `node_res_estimation` (FINN_REFERENCE §2.2).
+FINN main's `node_res_estimation` (docs/finn_reference.md#resource-estimates).
 
 Entry point: `layer_resources(op, fpgapart, minimize=...)` -> dict with FINN's keys in
 FINN's order. A layer with impl "" is estimated as its abstract FINN op (FINN's base
@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 
+from finn_xdsl.boards import DEFAULT_PART, dsp_block
 from finn_xdsl.dialects.dataflow_compute import ChannelwiseOp, MVAUOp, ThresholdingOp
 from finn_xdsl.dialects.dataflow_layers import (
     FMPaddingOp,
@@ -40,30 +41,7 @@ from finn_xdsl.dialects.dataflow_streams import (
 )
 from finn_xdsl.estimates import datatypes as dt
 
-DEFAULT_PART = "xc7z020clg400-1"
 KEYS = ("BRAM_18K", "BRAM_efficiency", "LUT", "URAM", "URAM_efficiency", "DSP")
-
-
-def dsp_block(fpgapart: str) -> str:
-    """FINN get_dsp_block: Versal -> DSP58, part[2] == '7' -> DSP48E1, else DSP48E2."""
-    try:  # the project's board/part table, if present
-        from finn_xdsl import boards  # type: ignore[attr-defined]
-
-        fn = getattr(boards, "get_dsp_block", None) or getattr(boards, "dsp_block", None)
-        if fn is not None:
-            return fn(fpgapart)
-    except (ImportError, KeyError, ValueError):
-        pass  # unknown to the table: FINN's own rule below
-    part = fpgapart.lower()
-    if is_versal(part):
-        return "DSP58"
-    return "DSP48E1" if len(part) > 2 and part[2] == "7" else "DSP48E2"
-
-
-def is_versal(fpgapart: str) -> bool:
-    """FINN's Versal families (xcvc, xcve, xcvp, xcvm, xcvh, xqvc ...) as in finn.util.basic."""
-    part = fpgapart.lower()
-    return any(part.startswith(p) for p in ("xcvc", "xcve", "xcvp", "xcvm", "xqvc", "xqvm", "xcvh", "xcv80"))
 
 
 def _result(bram: int = 0, lut: int = 0, uram: int = 0, dsp: int = 0,

@@ -26,6 +26,7 @@ import numpy as np
 
 from finn_xdsl.errors import FinnError
 from finn_xdsl.flow.state import BuildState
+from finn_xdsl.utils.atomic import write_json_atomic
 
 STEADY_STATE_BOUND = 1.03  # measured cycles/frame <= this × the analytic max layer cycles
 
@@ -55,7 +56,6 @@ def verify(state: BuildState) -> None:
 
 
 def _verify_whole(state: BuildState) -> None:
-    from finn_xdsl.backends.report import write_json_atomic
     from finn_xdsl.verify.design_sim import run_case
 
     r = state.result
@@ -72,7 +72,6 @@ def _verify_whole(state: BuildState) -> None:
 
 def _verify_by_layer(state: BuildState) -> None:
     from finn_xdsl.backends.hls import layer_of, legalize_module
-    from finn_xdsl.backends.report import write_json_atomic
     from finn_xdsl.verify.layer_verify import verify_layers
 
     check_ir(state)
@@ -90,7 +89,6 @@ def _verify_by_layer(state: BuildState) -> None:
 
 def csim(state: BuildState) -> None:
     """The whole dataflow graph as one C++ program over all inputs, bit-exact."""
-    from finn_xdsl.backends.report import write_json_atomic
     from finn_xdsl.verify.csim_design import simulate_csim
     from finn_xdsl.verify.layer_verify import cache_entry, prune_cache
 

@@ -14,9 +14,9 @@ from finn_xdsl.boards import DEFAULT_BOARD, DEFAULT_CLK_NS, Board
 from finn_xdsl.boards import board as find_board
 from finn_xdsl.errors import FinnError
 from finn_xdsl.flow.inputs import sample_input_path
+from finn_xdsl.passes.specialize import PREFER as PREFER_CHOICES  # `--impl` is specialize{prefer}
 
 DEFAULT_TARGET_FPS = 10_000
-PREFER_CHOICES = ("rtl", "hls", "finn")  # `prefer`: our RTL, our HLS, FINN's SpecializeLayers choice
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from finn_xdsl.errors import FinnError
 from finn_xdsl.flow import checks, stages
 from finn_xdsl.flow.config import BuildConfig
 from finn_xdsl.flow.state import BuildResult, BuildState, Progress, Stage
+from finn_xdsl.utils.atomic import write_json_atomic
 
 MARKER = "build_info.json"  # written into every build folder; overwriting needs it
 TIMES = "report/time_per_step.json"
@@ -191,8 +192,6 @@ def _summarise(state: BuildState) -> None:
 
 def _write_times(folder: Path, seconds: dict[str, float], atomic: bool = False) -> None:
     if atomic:
-        from finn_xdsl.backends.report import write_json_atomic
-
         write_json_atomic(str(folder / TIMES), seconds)
     else:
         stages.write_json(folder / TIMES, seconds)

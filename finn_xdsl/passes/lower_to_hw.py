@@ -59,7 +59,7 @@ from finn_xdsl.backends.sv_layers import Port, legalize, padded
 from finn_xdsl.dialects import dataflow as df
 from finn_xdsl.dialects.dataflow_types import StreamType
 from finn_xdsl.errors import FinnError
-from finn_xdsl.resources import hls_vlnv
+from finn_xdsl.layer_libraries import hls_vlnv
 
 TOP_NAME = "finn_design"
 

@@ -1,8 +1,8 @@
 """
 `set-folding{target-fps=N clock-ns=10 mvau-wwidth-max=36 two-pass-relaxation=true relax-wwidth=true}`:
 choose PE / SIMD / parallel_window of every layer to meet a throughput target (FINN's
-SetFolding, FINN_REFERENCE §3.5), then retype the streams and insert the DWCs the new
-lanes need.
+SetFolding, docs/finn_reference.md#setfolding), then retype the streams and insert the
+DWCs the new lanes need.
 
 Target: `target_cycles = int(1e9 / (clock_ns · target_fps))`. Per layer, in block order,
 with `cycles()` = FINN's get_exp_cycles:

@@ -29,7 +29,7 @@ Choice of `impl`, per layer, in this order:
    and mem_mode external. The DWCs folding inserts later take a style from folding_utils;
    `restyle_dwcs` (run by to-folded, and by apply-folding given `prefer`) gives every DWC
    the preferred style and renames it to match.
-4. `prefer=finn`: FINN's SpecializeLayers rules without a preference (FINN_REFERENCE §3.4),
+4. `prefer=finn`: FINN's SpecializeLayers rules without a preference (docs/finn_reference.md),
    over FINN's variants (`FINN_VARIANTS`, not the dialect's IMPLS, which also list ours):
    - StreamingDataWidthConverter: rtl iff one width is an integer multiple of the other,
      else hls;
@@ -142,7 +142,7 @@ def variants(layer: DataflowOperation) -> tuple[str, ...]:
 
 
 def finn_variants(layer: DataflowOperation) -> tuple[str, ...]:
-    """The implementation styles FINN has for the layer's op (FINN_REFERENCE §3.4)."""
+    """The implementation styles FINN has for the layer's op (FINN_VARIANTS)."""
     if isinstance(layer, WIRES):
         return ()
     return FINN_VARIANTS.get(layer.FINN_OP, ("hls",))

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from finn_xdsl.sim import layout_kernels
+
 I64 = np.int64
 
 
@@ -40,15 +42,9 @@ def mvau(
 
 
 def im2col(x: np.ndarray, kernel: tuple[int, int], stride: tuple[int, int], dilation: tuple[int, int]) -> np.ndarray:
-    """(N, IH, IW, C) -> (N, OH, OW, kh·kw·C), patch order (kh, kw, C), no padding (qonnx Im2Col)."""
-    (kh, kw), (sh, sw), (dh, dw) = kernel, stride, dilation
-    n, ih, iw, c = x.shape
-    oh = (ih - dh * (kh - 1) - 1) // sh + 1
-    ow = (iw - dw * (kw - 1) - 1) // sw + 1
-    rows = (np.arange(oh) * sh)[:, None] + np.arange(kh) * dh  # (OH, kh)
-    cols = (np.arange(ow) * sw)[:, None] + np.arange(kw) * dw  # (OW, kw)
-    patches = x[:, rows[:, None, :, None], cols[None, :, None, :], :]  # (N, OH, OW, kh, kw, C)
-    return patches.reshape(n, oh, ow, kh * kw * c)
+    """The SWG's values: qonnx Im2Col without padding (the FMPadding before it pads),
+    (N, IH, IW, C) -> (N, OH, OW, kh·kw·C), patch order (kh, kw, C)."""
+    return layout_kernels.im2col(x, kernel, stride, dilation, (0, 0, 0, 0))
 
 
 def swg_depthwise_order(y: np.ndarray, kernel: tuple[int, int], simd: int) -> np.ndarray:

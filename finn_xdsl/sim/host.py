@@ -11,9 +11,9 @@ after. FINN splits the same way (its "parent model" around StreamingDataflowPart
 
 so the interpreter runs them on the host while the hardware (or the interpreter, as the
 reference) runs the partition. Between them sit `pack_input` / `unpack_output`: normal
-tensors <-> AXI-Stream beats (ARCHITECTURE §4, via `finn_xdsl.sim.packing`) of the
-partition's stream types. Only designs with exactly one partition are supported; the
-host split is what finn-build's driver and whole-design simulation use.
+tensors <-> AXI-Stream beats (docs/architecture.md#streams-and-packing, via
+`finn_xdsl.sim.packing`) of the partition's stream types. Only designs with exactly one
+partition are supported; the host split is what finn-build's driver and whole-design simulation use.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ Per-layer verification (an RTL wrapper under Verilator, an HLS top function unde
 C-simulation, a mixed design checked layer by layer) needs, for each layer, the exact AXI
 beats that enter and leave it. One interpreter run with a listener records every layer's
 operand and result tensors; `StreamType`'s packing turns them into beats with TDATA padding,
-the same words the hardware sees (ARCHITECTURE §4).
+the same words the hardware sees (docs/architecture.md#streams-and-packing).
 """
 
 from __future__ import annotations

@@ -44,6 +44,8 @@ from collections import deque
 
 import numpy as np
 
+from finn_xdsl.utils.onnx_shapes import conv_output_dim
+
 NEVER = 1 << 62
 
 
@@ -227,8 +229,7 @@ class SWG(Node):
         super().__init__(name)
         self.m = self.buffer_beats(ih, iw, c, kh, kw, sh, sw, dh, dw, simd, depthwise)
         cf = c // simd
-        oh = (ih - dh * (kh - 1) - 1) // sh + 1
-        ow = (iw - dw * (kw - 1) - 1) // sw + 1
+        oh, ow = conv_output_dim(ih, kh, sh, dh), conv_output_dim(iw, kw, sw, dw)
         self.total = ih * iw * cf
         if depthwise:
             oy, ox, f, ky, kx = np.meshgrid(np.arange(oh), np.arange(ow), np.arange(cf), np.arange(kh),
@@ -251,8 +252,7 @@ class SWG(Node):
                      simd: int, depthwise: bool = False) -> int:
         """fx_swg's M: BUF_MIN plus the run-ahead the largest patch step needs (see the .sv)."""
         cf = c // simd
-        oh = (ih - dh * (kh - 1) - 1) // sh + 1
-        ow = (iw - dw * (kw - 1) - 1) // sw + 1
+        oh, ow = conv_output_dim(ih, kh, sh, dh), conv_output_dim(iw, kw, sw, dw)
         buf_min = ((kh - 1) * dh * iw + (kw - 1) * dw + 1) * cf
         j_row = (sh * iw - (ow - 1) * sw) * cf
         j_max = j_row if oh > 1 and j_row > sw * cf else sw * cf
@@ -292,8 +292,7 @@ class SWGParallel(Node):
     def __init__(self, name: str, ih: int, iw: int, c: int, kh: int, kw: int, sh: int, sw: int,
                  dh: int, dw: int):
         super().__init__(name)
-        oh = (ih - dh * (kh - 1) - 1) // sh + 1
-        ow = (iw - dw * (kw - 1) - 1) // sw + 1
+        oh, ow = conv_output_dim(ih, kh, sh, dh), conv_output_dim(iw, kw, sw, dw)
         y, x = np.meshgrid(np.arange(ih), np.arange(iw), indexing="ij")
         ys, xs = y - (kh - 1) * dh, x - (kw - 1) * dw
         hit_y = (ys >= 0) & (ys % sh == 0) & (ys // sh < oh)

@@ -20,7 +20,8 @@ import numpy as np
 
 from finn_xdsl.errors import FinnError
 from finn_xdsl.frontend.load import load_module
-from finn_xdsl.tools.common import run_tool, write_atomically
+from finn_xdsl.tools.common import run_tool
+from finn_xdsl.utils.atomic import write_atomically
 
 
 def _parser() -> argparse.ArgumentParser:

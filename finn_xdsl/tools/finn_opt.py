@@ -19,7 +19,8 @@ from xdsl.dialects.builtin import ModuleOp
 from xdsl.xdsl_opt_main import xDSLOptMain
 
 from finn_xdsl.frontend.load import parse_mlir, register_dialects
-from finn_xdsl.tools.common import AtomicTextOutput, run_tool
+from finn_xdsl.tools.common import run_tool
+from finn_xdsl.utils.atomic import AtomicTextOutput
 from finn_xdsl.utils.diagnostics import verify_module
 
 # generic xDSL passes that are useful on every level

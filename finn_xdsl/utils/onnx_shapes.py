@@ -110,6 +110,15 @@ def window_output(
     return tuple(out)
 
 
+def conv_output_dim(size: int, k: int, stride: int, dilation: int) -> int:
+    """qonnx's compute_conv_output_dim without padding: (I - d(k - 1) - 1) // s + 1.
+
+    The one statement of a sliding window's output size along one axis: the SWG op's
+    verifier, its numpy reference and the token model all read it from here.
+    """
+    return (size - dilation * (k - 1) - 1) // stride + 1
+
+
 def normalize_axis(axis: int, rank: int) -> int:
     """Map a possibly negative axis into [0, rank)."""
     if not -rank <= axis < rank:

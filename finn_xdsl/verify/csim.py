@@ -9,7 +9,8 @@ its import pulls heavy dependencies we never need.
 The harness is small and general. A test writes a C++ `main` that includes `fx_csim.hpp`
 (written here into the build directory) and moves AXI-Stream beats between hex files and
 `hls::stream`s with `fx_csim::load` / `fx_csim::store`; one hex word per line, element 0 in
-the LSBs as everywhere else (ARCHITECTURE §4), so `packing.pack_beats` feeds it directly.
+the LSBs as everywhere else (docs/architecture.md#streams-and-packing), so
+`packing.pack_beats` feeds it directly.
 `build` compiles once per parameter set; `run` may then be called with many frames.
 
 g++ warnings located in our code fail the build; the ap_types headers are `-isystem` and
@@ -28,7 +29,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from finn_xdsl.errors import FinnError
-from finn_xdsl.resources import hls_dir
+from finn_xdsl.layer_libraries import hls_dir
 
 CXXFLAGS = ["-std=c++14", "-O2", "-Wall", "-Wno-unknown-pragmas"]
 

@@ -6,7 +6,8 @@ streams by cocotb on Verilator, checked bit-exact against the reference interpre
     result.performance(clock_ns)   # FINN's rtlsim_performance.json keys
 
 `write_bench` writes `sim_dir/design_case.json` (each frame's input beats and the expected
-output beats, packed per ARCHITECTURE §4 from the partition's stream types) and
+output beats, packed from the partition's stream types as
+docs/architecture.md#streams-and-packing says) and
 `sim_dir/run_sim.py`, which reruns the simulation from the build folder. The cocotb module
 itself is `finn_xdsl.verify.design_cocotb` (it ships with the package). The simulator runs
 in `rtl_dir` because the layer wrappers open their `$readmemh` files by bare name.

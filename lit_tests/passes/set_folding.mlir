@@ -1,4 +1,4 @@
-// set-folding on the lowered TFC-w2a2 and CNV-w1a1 (FINN_REFERENCE §3.5).
+// set-folding on the lowered TFC-w2a2 and CNV-w1a1 (docs/finn_reference.md#setfolding).
 // RUN: finn-opt %data/tfc_2w2a_ts_clean.onnx -p 'to-dataflow,set-folding{target-fps=100000 clock-ns=10 mvau-wwidth-max=36 two-pass-relaxation=true relax-wwidth=false}' --elide-constants 1 | filecheck %s
 // RUN: finn-opt %data/cnv_1w1a_ts_clean.onnx -p 'to-dataflow,set-folding{target-fps=10000 relax-wwidth=false}' --elide-constants 1 2>&1 | filecheck %s --check-prefix=FINN
 // RUN: finn-opt %data/cnv_1w1a_ts_clean.onnx -p 'to-dataflow,set-folding{target-fps=10000}' --elide-constants 1 2>&1 | filecheck %s --check-prefix=RELAX

@@ -39,8 +39,8 @@ from finn_xdsl.backends.hls import HLSTarget, emit_hls, legalize_module, print_t
 from finn_xdsl.backends.hls_layers import legalize_hls
 from finn_xdsl.dialects import dataflow as df
 from finn_xdsl.errors import FinnError
-from finn_xdsl.verify.csim_layer import csim_layer, csim_layers
 from finn_xdsl.sim.layer_io import record_layer_io
+from finn_xdsl.verify.csim_layer import csim_layer, csim_layers
 
 HERE = Path(__file__).parent
 DATA = HERE.parent / "data"
@@ -100,7 +100,7 @@ builtin.module {{
 def _parse(text: str):
     from xdsl.parser import Parser
 
-    from finn_xdsl.tools.common import make_context
+    from finn_xdsl.frontend.load import make_context
 
     module = Parser(make_context(), text).parse_module()
     module.verify()
@@ -113,9 +113,9 @@ def _lower(model: str):
     if model == SYNTHETIC:
         return _parse(_synthetic_module())
     name, _, fps = model.partition("@")
+    from finn_xdsl.frontend.load import make_context
     from finn_xdsl.frontend.qonnx import import_onnx
     from finn_xdsl.passes.to_folded import ToFoldedPass
-    from finn_xdsl.tools.common import make_context
 
     module = import_onnx(DATA / f"{name}_ts_clean.onnx")
     ToFoldedPass(target_fps=int(fps or 10000), prefer="hls").apply(make_context(), module)

@@ -113,7 +113,7 @@ class _Streams:
 def _parse(text: str):
     from xdsl.parser import Parser
 
-    from finn_xdsl.tools.common import make_context
+    from finn_xdsl.frontend.load import make_context
 
     module = Parser(make_context(), text).parse_module()
     module.verify()
@@ -125,9 +125,9 @@ def _lower(model: str):
     if model == SYNTHETIC:
         return _parse(_synthetic_module())
     model, _, fps = model.partition("@")
+    from finn_xdsl.frontend.load import make_context
     from finn_xdsl.frontend.qonnx import import_onnx
     from finn_xdsl.passes.to_folded import ToFoldedPass
-    from finn_xdsl.tools.common import make_context
 
     module = import_onnx(DATA / f"{model}_ts_clean.onnx")
     ToFoldedPass(target_fps=int(fps or 10000), prefer="rtl").apply(make_context(), module)
@@ -236,7 +236,8 @@ def test_output_is_deterministic(tmp_path):
 
 
 def test_weight_file_layout(tmp_path):
-    """MVAU words in ARCHITECTURE §4's layout: word nf·SF + sf, lane (pe, s) = W[sf·SIMD+s][nf·PE+pe]."""
+    """MVAU words as docs/architecture.md#streams-and-packing lays them out: word nf·SF + sf,
+    lane (pe, s) = W[sf·SIMD+s][nf·PE+pe]."""
     module = _lower("cnv_1w1a")
     op = next(o for o in module.walk() if isinstance(o, df.MVAUOp) and o.value_of("pe") > 1
               and o.value_of("simd") > 1)

@@ -22,7 +22,7 @@ from finn_xdsl.backends.sv import SVTarget
 from finn_xdsl.backends.sv_top import print_tops
 from finn_xdsl.errors import FinnError
 from finn_xdsl.verify.rtlsim import lint
-from finn_xdsl.tools.common import make_context
+from finn_xdsl.frontend.load import make_context
 
 
 def _lowered(model: str):

@@ -37,11 +37,11 @@ MODELS = ["tfc_2w2a", "cnv_1w1a", "cnv_1w1a+fifos"]
 
 @functools.cache
 def _lowered_text(model: str) -> str:
+    from finn_xdsl.frontend.load import make_context
     from finn_xdsl.frontend.qonnx import import_onnx
     from finn_xdsl.passes import get_all_passes
     from finn_xdsl.passes.lower_to_hw import LowerToHwPass
     from finn_xdsl.passes.to_folded import ToFoldedPass
-    from finn_xdsl.tools.common import make_context
 
     name, _, extra = model.partition("+")
     module = import_onnx(DATA / f"{name}_ts_clean.onnx")
@@ -57,7 +57,7 @@ def _lowered_text(model: str) -> str:
 def _lowered(model: str) -> ModuleOp:
     from xdsl.parser import Parser
 
-    from finn_xdsl.tools.common import make_context
+    from finn_xdsl.frontend.load import make_context
 
     return Parser(make_context(), _lowered_text(model)).parse_module()
 

@@ -67,11 +67,11 @@ DESIGNS: dict[str, tuple[str, Callable[[df.DataflowOperation, int], bool] | None
 
 @functools.cache
 def _lowered_text(design: str) -> str:
+    from finn_xdsl.frontend.load import make_context
     from finn_xdsl.frontend.qonnx import import_onnx
     from finn_xdsl.passes import get_all_passes
     from finn_xdsl.passes.lower_to_hw import LowerToHwPass
     from finn_xdsl.passes.to_folded import ToFoldedPass
-    from finn_xdsl.tools.common import make_context
 
     model, pick, passes = DESIGNS[design]
     module = import_onnx(DATA / f"{model}_ts_clean.onnx")
@@ -96,7 +96,7 @@ def _lowered_text(design: str) -> str:
 def _lowered(design: str) -> ModuleOp:
     from xdsl.parser import Parser
 
-    from finn_xdsl.tools.common import make_context
+    from finn_xdsl.frontend.load import make_context
 
     return Parser(make_context(), _lowered_text(design)).parse_module()
 
@@ -179,8 +179,8 @@ def test_summaries_and_driver(builds, tmp_path):
     assert re.findall(r"^vitis-stub: ok (\S+): exports (\S+), top (\S+), ports (.*)$", out, re.MULTILINE) == [
         (f"hls_syn_{n}.tcl", f"xilinx_finn:hls:{n}:1.0", n, "in0_V[8] out0_V[8]") for n in ("MVAU_hls_1", "MVAU_hls_3")]
     # re-emitting a design without HLS layers removes the stale driver
+    from finn_xdsl.frontend.load import make_context
     from finn_xdsl.passes.lower_to_hw import LowerToHwPass
-    from finn_xdsl.tools.common import make_context
 
     module = _lowered("tfc_2w2a mixed")
     for op in module.walk():

@@ -33,7 +33,7 @@ from xdsl.utils.exceptions import VerifyException
 
 from finn_xdsl.dialects import qonnx as q
 from finn_xdsl.errors import FinnError
-from finn_xdsl.tools.common import make_context
+from finn_xdsl.frontend.load import make_context
 from finn_xdsl.utils.diagnostics import verify_module
 
 

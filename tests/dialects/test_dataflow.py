@@ -21,7 +21,7 @@ from xdsl.utils.exceptions import VerifyException
 
 from finn_xdsl.dialects import dataflow as df
 from finn_xdsl.dialects.qonnx_types import bipolar
-from finn_xdsl.tools.common import make_context
+from finn_xdsl.frontend.load import make_context
 
 
 def si(width: int) -> IntegerType:

@@ -9,8 +9,8 @@ from xdsl.ir import Block
 from xdsl.utils.exceptions import VerifyException
 
 from finn_xdsl.dialects import dataflow as df
+from finn_xdsl.frontend.load import make_context, parse_mlir
 from finn_xdsl.sim.dataflow import DataflowFunctions
-from finn_xdsl.tools.common import make_context, parse_mlir
 
 SI2 = IntegerType(2, Signedness.SIGNED)
 

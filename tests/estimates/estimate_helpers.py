@@ -39,9 +39,9 @@ def folded_design(model: str, folding: dict):
     PE/SIMD from the properties), so the module is not re-verified.
     """
     from finn_xdsl.estimates import dataflow_layers
+    from finn_xdsl.frontend.load import make_context
     from finn_xdsl.frontend.qonnx import import_onnx
     from finn_xdsl.passes.to_dataflow import ToDataflowPass
-    from finn_xdsl.tools.common import make_context
 
     module = import_onnx(TESTS / "data" / f"{model}.onnx")
     ToDataflowPass().apply(make_context(), module)

@@ -88,7 +88,7 @@ def test_report_target_writes_files(tmp_path):
     import io
 
     from finn_xdsl.backends.report import ReportTarget
-    from finn_xdsl.tools.common import make_context
+    from finn_xdsl.frontend.load import make_context
 
     module = folded_design("tfc_2w2a_ts_clean", load_baseline("tfc_2w2a_fps100000", "auto_folding_config.json"))
     out = io.StringIO()

@@ -1,4 +1,5 @@
-"""FINN's per-layer resource formulas (FINN_REFERENCE §2.2), with hand-computed values."""
+"""FINN's per-layer resource formulas (docs/finn_reference.md#resource-estimates), with
+hand-computed values."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import pytest
 from xdsl.dialects.builtin import IntegerType, Signedness
 from xdsl.ir import Block
 
+from finn_xdsl.boards import dsp_block
 from finn_xdsl.dialects import qonnx_types as qt
 from finn_xdsl.dialects.dataflow_compute import ChannelwiseOp, MVAUOp, ThresholdingOp
 from finn_xdsl.dialects.dataflow_layers import FMPaddingOp, StreamingMaxPoolOp, SWGOp
@@ -14,7 +16,6 @@ from finn_xdsl.dialects.dataflow_streams import DWCOp, FIFOOp, ReshapeOp
 from finn_xdsl.dialects.dataflow_types import StreamType
 from finn_xdsl.estimates import datatypes as dt
 from finn_xdsl.estimates.resources import (
-    dsp_block,
     layer_resources,
     memutil_alternatives,
     mvau_depth_ladder,

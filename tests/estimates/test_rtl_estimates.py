@@ -27,9 +27,9 @@ from finn_xdsl.dialects import dataflow as df
 from finn_xdsl.estimates.network import is_last_node
 from finn_xdsl.estimates.resources import KEYS, layer_resources
 from finn_xdsl.estimates.rtl import MODEL_KEYS, module_resources
+from finn_xdsl.frontend.load import make_context
 from finn_xdsl.frontend.qonnx import import_onnx
 from finn_xdsl.passes.to_folded import ToFoldedPass
-from finn_xdsl.tools.common import make_context
 
 FIT = Path(__file__).resolve().parents[2] / "benchmarks" / "rtl_fit"
 MODULES = ("fx_mvu", "fx_memstream", "fx_thresholding", "fx_swg", "fx_swg_parallel", "fx_fmpadding",

@@ -17,8 +17,8 @@ from xdsl.printer import Printer
 from finn_xdsl.dialects import qonnx as q
 from finn_xdsl.dialects.qonnx_types import bipolar
 from finn_xdsl.errors import FinnError
+from finn_xdsl.frontend.load import make_context, parse_mlir
 from finn_xdsl.frontend.qonnx import import_onnx, load_model, supported_ops, value_name
-from finn_xdsl.tools.common import make_context, parse_mlir
 
 
 def _print(module, generic: bool = False) -> str:

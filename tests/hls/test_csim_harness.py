@@ -10,7 +10,7 @@ import shutil
 import pytest
 
 from finn_xdsl.errors import FinnError
-from finn_xdsl.resources import hls_dir
+from finn_xdsl.layer_libraries import hls_dir
 from finn_xdsl.verify import csim
 from finn_xdsl.verify.csim import ap_types_dir, build, compile_and_run, own_warnings, run
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 from conftest import DATA, model_family
 
+from finn_xdsl.frontend.load import make_context
 from finn_xdsl.sim.execute import execute, input_names
-from finn_xdsl.tools.common import make_context
 from finn_xdsl.utils.diagnostics import verify_module
 
 

@@ -13,13 +13,13 @@ from finn_xdsl.dialects import dataflow as df
 from finn_xdsl.dialects import qonnx as q
 from finn_xdsl.dialects import qonnx_types as qt
 from finn_xdsl.errors import LoweringError
+from finn_xdsl.frontend.load import make_context
 from finn_xdsl.passes.convert_to_dataflow import ConvertToDataflowPass
 from finn_xdsl.passes.lower_conv import LowerConvPass
 from finn_xdsl.passes.qonnx_to_thresholds import QonnxToThresholdsPass
 from finn_xdsl.passes.streamline import StreamlinePass
 from finn_xdsl.passes.to_dataflow import ToDataflowPass
 from finn_xdsl.sim.execute import execute, input_names
-from finn_xdsl.tools.common import make_context
 
 PREREQUISITES = (QonnxToThresholdsPass(), StreamlinePass(), LowerConvPass(), StreamlinePass())
 

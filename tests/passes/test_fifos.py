@@ -19,6 +19,7 @@ from pass_harness import model_inputs, run
 
 from finn_xdsl.dialects import dataflow as df
 from finn_xdsl.errors import FinnError
+from finn_xdsl.frontend.load import make_context
 from finn_xdsl.passes.apply_folding import apply_folding_config
 from finn_xdsl.passes.folding_utils import partitions
 from finn_xdsl.passes.insert_dwc import InsertDwcPass
@@ -26,7 +27,6 @@ from finn_xdsl.passes.insert_fifos import InsertFifosPass
 from finn_xdsl.passes.size_fifos import SizeFifosPass, size_partition
 from finn_xdsl.passes.to_folded import ToFoldedPass
 from finn_xdsl.sim.tokensim import analytic_bound, simulate_partition
-from finn_xdsl.tools.common import make_context
 
 FASTEST = 1e12  # set-folding unfolds everything it can
 RATES = [1e3, 1e4, 1e5, FASTEST]

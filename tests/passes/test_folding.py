@@ -24,11 +24,11 @@ from xdsl.dialects.builtin import StringAttr
 from finn_xdsl.backends.folding_config import folding_config
 from finn_xdsl.dialects import dataflow as df
 from finn_xdsl.errors import FinnError
+from finn_xdsl.frontend.load import make_context
 from finn_xdsl.passes.apply_folding import ApplyFoldingPass, apply_folding_config
 from finn_xdsl.passes.folding_utils import check_folding, divisors, partitions
 from finn_xdsl.passes.set_folding import SetFoldingPass, run_set_folding
 from finn_xdsl.passes.to_dataflow import ToDataflowPass
-from finn_xdsl.tools.common import make_context
 
 BASELINE = DATA / "finn_baseline_folding"
 CONFORMANCE = [("tfc_2w2a", 100_000), ("cnv_1w1a", 10_000)]

@@ -33,11 +33,11 @@ from finn_xdsl.dialects import dataflow as df
 from finn_xdsl.dialects import qonnx as q
 from finn_xdsl.dialects import qonnx_types as qt
 from finn_xdsl.errors import LoweringError
+from finn_xdsl.frontend.load import make_context
 from finn_xdsl.frontend.qonnx import import_onnx, load_model
 from finn_xdsl.passes.to_dataflow import ToDataflowPass
 from finn_xdsl.sim import kernels as k
 from finn_xdsl.sim.execute import execute, input_names
-from finn_xdsl.tools.common import make_context
 
 MLP = Spec(kind="mlp", image=(1, 8, 8), fcs=(32, 24))
 # the last feature map is 1x1, as in CNV: one partition from input quantizer to output

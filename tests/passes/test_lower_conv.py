@@ -32,10 +32,10 @@ from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
 from finn_xdsl.dialects import qonnx as q
 from finn_xdsl.dialects.qonnx_types import bipolar, ternary
 from finn_xdsl.errors import LoweringError
+from finn_xdsl.frontend.load import make_context
 from finn_xdsl.passes import get_all_passes
 from finn_xdsl.passes.lower_conv import LowerConvPass
 from finn_xdsl.sim.execute import execute
-from finn_xdsl.tools.common import make_context
 from finn_xdsl.utils import onnx_shapes as shp
 
 F32 = np.float32

@@ -23,9 +23,9 @@ from xdsl.printer import Printer
 from finn_xdsl.backends.sv_layers import legalize
 from finn_xdsl.dialects import dataflow as df
 from finn_xdsl.errors import FinnError
+from finn_xdsl.frontend.load import make_context
+from finn_xdsl.layer_libraries import hls_vlnv
 from finn_xdsl.passes.lower_to_hw import LowerToHwPass, hw_only_module
-from finn_xdsl.resources import hls_vlnv
-from finn_xdsl.tools.common import make_context
 
 IN, OUT = hw.Direction.INPUT, hw.Direction.OUTPUT
 _S8, _U2 = "!dataflow.stream<tensor<1x2x2x4xsi8>, 2>", "!dataflow.stream<tensor<1x2x2x4xui2>, 2>"

@@ -16,6 +16,7 @@ from xdsl.dialects.builtin import IntegerType, Signedness
 
 from finn_xdsl.dialects import dataflow as df
 from finn_xdsl.dialects import qonnx_types as qt
+from finn_xdsl.frontend.load import make_context
 from finn_xdsl.passes.minimize_bitwidths import (
     MinimizeBitwidthsPass,
     accumulator_type,
@@ -23,7 +24,6 @@ from finn_xdsl.passes.minimize_bitwidths import (
     smallest_type,
 )
 from finn_xdsl.passes.to_dataflow import ToDataflowPass
-from finn_xdsl.tools.common import make_context
 from finn_xdsl.utils.diagnostics import verify_module
 
 BASELINE = Path("/work/shared/finn_baseline")

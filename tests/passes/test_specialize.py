@@ -21,10 +21,10 @@ from xdsl.utils.exceptions import VerifyException
 
 from finn_xdsl.dialects import dataflow as df
 from finn_xdsl.errors import FinnError
+from finn_xdsl.frontend.load import make_context
 from finn_xdsl.passes import get_all_passes
 from finn_xdsl.passes.specialize import _NOT_IN_LIBRARY, WIRES, SpecializePass, library_blocker
 from finn_xdsl.passes.to_dataflow import ToDataflowPass
-from finn_xdsl.tools.common import make_context
 from finn_xdsl.utils.diagnostics import FinnWarning
 
 BASELINE = DATA / "finn_baseline"

@@ -19,11 +19,11 @@ import pytest
 from conftest import MODELS
 
 from finn_xdsl.dialects import dataflow as df
+from finn_xdsl.frontend.load import make_context
 from finn_xdsl.passes.folding_utils import partitions
 from finn_xdsl.passes.insert_fifos import InsertFifosPass
 from finn_xdsl.passes.size_fifos import SizeFifosPass
 from finn_xdsl.passes.to_folded import ToFoldedPass
-from finn_xdsl.tools.common import make_context
 
 RATES = [1e3, 1e4, 1e5]
 SUFFIX = re.compile(r"_(hls|rtl)_(\d+)$")

@@ -9,9 +9,9 @@ from pass_harness import assert_pass_preserves, model_inputs
 
 from finn_xdsl.dialects import qonnx as q
 from finn_xdsl.dialects import qonnx_types as qt
+from finn_xdsl.frontend.load import make_context
 from finn_xdsl.passes.qonnx_to_thresholds import QonnxToThresholdsPass
 from finn_xdsl.passes.streamline import StreamlinePass
-from finn_xdsl.tools.common import make_context
 
 
 @pytest.mark.parametrize("name", MODEL_FILES)

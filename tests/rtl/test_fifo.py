@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from finn_xdsl.resources import rtl_dir
+from finn_xdsl.layer_libraries import rtl_dir
 from finn_xdsl.verify.rtlsim import lint, simulate
 
 HERE = Path(__file__).parent

@@ -24,7 +24,7 @@ from xdsl.ir import Block
 
 from finn_xdsl.dialects.dataflow_layers import StreamingMaxPoolOp
 from finn_xdsl.dialects.dataflow_types import StreamType
-from finn_xdsl.resources import rtl_dir
+from finn_xdsl.layer_libraries import rtl_dir
 from finn_xdsl.verify.rtlsim import lint, simulate
 
 HERE = Path(__file__).parent

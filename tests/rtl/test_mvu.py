@@ -27,7 +27,7 @@ import numpy as np
 import pytest
 
 from finn_xdsl.backends.sv_layers import LIBRARY_DEPS
-from finn_xdsl.resources import rtl_dir
+from finn_xdsl.layer_libraries import rtl_dir
 from finn_xdsl.sim.packing import encode, pack_beats
 from finn_xdsl.verify.rtlsim import lint, simulate
 

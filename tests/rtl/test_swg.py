@@ -30,7 +30,7 @@ from xdsl.ir import Block
 
 from finn_xdsl.dialects.dataflow_layers import SWGOp
 from finn_xdsl.dialects.dataflow_types import StreamType
-from finn_xdsl.resources import rtl_dir
+from finn_xdsl.layer_libraries import rtl_dir
 from finn_xdsl.sim.dataflow_kernels import im2col, swg_depthwise_order
 from finn_xdsl.verify.rtlsim import lint, simulate
 

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from finn_xdsl.backends.sv_layers import LIBRARY_DEPS, threshold_search_layout
-from finn_xdsl.resources import rtl_dir
+from finn_xdsl.layer_libraries import rtl_dir
 from finn_xdsl.sim.packing import encode
 from finn_xdsl.verify.rtlsim import lint, simulate
 

@@ -26,8 +26,8 @@ from xdsl.parser import Parser
 
 from finn_xdsl.dialects import dataflow as df
 from finn_xdsl.dialects import qonnx as q
+from finn_xdsl.frontend.load import make_context
 from finn_xdsl.sim.execute import execute
-from finn_xdsl.tools.common import make_context
 
 RNG = np.random.default_rng(7)
 UI2 = IntegerType(2, Signedness.UNSIGNED)

@@ -36,9 +36,9 @@ from finn_xdsl.dialects.qonnx_layout_ops import (
     parse_input_shape,
 )
 from finn_xdsl.dialects.qonnx_types import bipolar, ternary
+from finn_xdsl.frontend.load import make_context, parse_mlir
 from finn_xdsl.sim import layout_kernels as lk
 from finn_xdsl.sim.execute import execute
-from finn_xdsl.tools.common import make_context, parse_mlir
 from finn_xdsl.utils import onnx_shapes as shp
 
 F32 = np.float32

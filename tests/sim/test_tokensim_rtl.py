@@ -59,9 +59,9 @@ def _lowered(model: str):
         sv_cases = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
         spec.loader.exec_module(sv_cases)  # type: ignore[union-attr]
         return sv_cases._parse(sv_cases._synthetic_module())
+    from finn_xdsl.frontend.load import make_context
     from finn_xdsl.frontend.qonnx import import_onnx
     from finn_xdsl.passes.to_folded import ToFoldedPass
-    from finn_xdsl.tools.common import make_context
 
     model, _, fps = model.partition("@")  # "model@fps": folded for fps instead of 10000
     module = import_onnx(DATA / f"{model}_ts_clean.onnx")

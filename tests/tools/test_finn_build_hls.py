@@ -125,7 +125,7 @@ def test_a_wrong_hls_layer_is_caught(tmp_path, tfc_hls):
     weights turned into -1 in the generated constants is reported for that layer only,
     with the first differing beat."""
     from finn_xdsl.backends.hls import emit_hls
-    from finn_xdsl.tools.common import load_module
+    from finn_xdsl.frontend.load import load_module
 
     out = tmp_path / "copy"
     shutil.copytree(tfc_hls, out)

@@ -23,7 +23,7 @@ import pytest
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.printer import Printer
 
-from finn_xdsl.tools.common import make_context, parse_mlir
+from finn_xdsl.frontend.load import make_context, parse_mlir
 
 LEVELS = {  # level -> the passes that reach it from the imported model
     "qonnx": [],

@@ -23,9 +23,9 @@ from xdsl.ir import Block, Region
 from finn_xdsl.backends.hls import emit_hls
 from finn_xdsl.dialects import dataflow as df
 from finn_xdsl.errors import FinnError
+from finn_xdsl.sim.host import split_host, the_partition
 from finn_xdsl.verify.csim_design import build_csim, design_main, simulate_csim
 from finn_xdsl.verify.design_sim import expected_beats
-from finn_xdsl.sim.host import split_host, the_partition
 
 FULL = os.environ.get("FINN_XDSL_FULL_BUILD") == "1"
 DEFAULT = ["tfc_2w2a", "cnv_1w1a"]
@@ -40,11 +40,11 @@ def force_hls(module: ModuleOp) -> None:
 
 
 def lower(name: str) -> ModuleOp:
+    from finn_xdsl.frontend.load import make_context
     from finn_xdsl.frontend.qonnx import import_onnx
     from finn_xdsl.passes.insert_dwc import InsertDwcPass
     from finn_xdsl.passes.insert_fifos import InsertFifosPass
     from finn_xdsl.passes.to_folded import ToFoldedPass
-    from finn_xdsl.tools.common import make_context
 
     module = import_onnx(model_path(f"{name}_ts_clean"))
     ctx = make_context()

@@ -23,7 +23,7 @@ from finn_xdsl.sim.host import split_host
 def tfc_build(tmp_path_factory):
     """tfc_2w2a built at 1e4 fps (no verify): its folder and its final IR."""
     from finn_xdsl.build import build
-    from finn_xdsl.tools.common import load_module
+    from finn_xdsl.frontend.load import load_module
 
     out = tmp_path_factory.mktemp("design_sim") / "build"
     build(model_path("tfc_2w2a_ts_clean"), out, target_fps=10000)

@@ -22,9 +22,9 @@ MODEL = "tfc_2w2a"
 
 
 def _lower():
+    from finn_xdsl.frontend.load import make_context
     from finn_xdsl.frontend.qonnx import import_onnx
     from finn_xdsl.passes.to_folded import ToFoldedPass
-    from finn_xdsl.tools.common import make_context
 
     module = import_onnx(model_path(f"{MODEL}_ts_clean"))
     ToFoldedPass(target_fps=10000).apply(make_context(), module)
