@@ -55,7 +55,7 @@ def canonical(plan):
 def build_design(model: Path, fps: float, prefer: str, out: Path):
     """finn-build into `out`; (final module, report resources, build seconds)."""
     from finn_xdsl.build import build
-    from finn_xdsl.tools.common import load_module, make_context
+    from finn_xdsl.frontend.load import load_module, make_context
 
     t0 = time.perf_counter()
     build(str(model), str(out), target_fps=fps, prefer=prefer)

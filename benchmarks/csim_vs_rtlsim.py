@@ -58,11 +58,11 @@ def lower(model: str, impl: str):
     wires: specialize and insert-dwc may still pick the other style for a layer (DWCs by
     FINN's rule), and a whole-design simulation needs all layers in one backend."""
     from finn_xdsl.dialects import dataflow as df
+    from finn_xdsl.frontend.load import make_context
     from finn_xdsl.frontend.qonnx import import_onnx
     from finn_xdsl.passes import get_all_passes
     from finn_xdsl.passes.to_folded import ToFoldedPass
     from finn_xdsl.sim.host import the_partition
-    from finn_xdsl.tools.common import make_context
 
     module = import_onnx(DATA / f"{model}_ts_clean.onnx")
     ctx = make_context()

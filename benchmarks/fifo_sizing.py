@@ -32,11 +32,11 @@ def main() -> int:
     args = ap.parse_args()
 
     from finn_xdsl.backends.report import fifo_sizes
+    from finn_xdsl.frontend.load import make_context
     from finn_xdsl.frontend.qonnx import import_onnx
     from finn_xdsl.passes.folding_utils import partitions
     from finn_xdsl.passes.size_fifos import size_partition
     from finn_xdsl.passes.to_folded import ToFoldedPass
-    from finn_xdsl.tools.common import make_context
 
     print(f"{'model':10} {'fps':>8} {'wall s':>7} {'cpu s':>6} {'bound':>8} {'reached':>8} {'fifos':>5} {'bits':>9}")
     ok = True

@@ -40,9 +40,9 @@ def measure_model(name: str, repeat: int) -> dict[str, float]:
     from xdsl.printer import Printer
 
     t0 = time.perf_counter()
+    from finn_xdsl.frontend.load import make_context, parse_mlir
     from finn_xdsl.frontend.qonnx import import_onnx
     from finn_xdsl.sim.execute import execute
-    from finn_xdsl.tools.common import make_context, parse_mlir
 
     libs = time.perf_counter() - t0
     path = DATA / f"{name}.onnx"

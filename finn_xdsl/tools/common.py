@@ -14,11 +14,7 @@ from collections.abc import Callable
 from xdsl.utils.exceptions import ArgSpecParseError, DiagnosticException, ParseError
 
 from finn_xdsl.errors import FinnError
-from finn_xdsl.frontend.load import load_module, make_context, parse_mlir  # noqa: F401
 from finn_xdsl.utils.diagnostics import parse_error_message
-
-# load_module, make_context, parse_mlir: re-exported for benchmarks/ (fifo_sizing, run,
-# csim_vs_rtlsim, cnv_area) only; new code imports them from finn_xdsl.frontend.load
 
 
 def user_error_message(e: BaseException) -> str | None:  # noqa: C901
