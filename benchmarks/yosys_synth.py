@@ -107,7 +107,8 @@ def script(design: Design) -> str:
         f"read_slang --threads 1 --allow-use-before-declare --top {top}{sets} {srcs}",
         f"synth_xilinx -family xc7 -top {top} -flatten -noiopad -noclkbuf",
         "tee -q -o stat.json stat -json",
-        *(["write_json -noscopeinfo netlist.json"] if design.dsp_paths else []),
+        # (the comment names dsp_path_counts' version: a cached result is keyed by the script)
+        *([f"write_json -noscopeinfo netlist.json  # dsp_path_counts v{DSP_PATHS_VERSION}"] if design.dsp_paths else []),
         "delete t:FD* t:RAMB* t:RAM32* t:RAM64* t:RAM128* t:RAM256* t:SRL*",
         "delete t:DSP48E1 r:PREG=1'1 %i",
         "tee -q -o ltp.txt ltp -noff",
@@ -180,20 +181,43 @@ def _run(design: Design, timeout: float) -> dict:
             **extra, "cells": dict(sorted(cells.items()))}
 
 
+DSP_PATHS_VERSION = 2  # bump when dsp_path_counts changes: cached DSP_path values are then stale
 _SEQUENTIAL = ("FD", "RAMB", "RAM32", "RAM64", "RAM128", "RAM256", "SRL")
+# DSP48E1 inputs: the attribute of the register right at the port (a path into it ends
+# there, through no DSP logic), and whether the port feeds the multiplier (whose path
+# ends at ADREG for A/D with the pre-adder, else at MREG) or only the ALU (on to PREG)
+_DSP_PORT_REG = {"A": "AREG", "ACIN": "AREG", "B": "BREG", "BCIN": "BREG", "C": "CREG", "D": "DREG",
+                 "OPMODE": "OPMODEREG", "ALUMODE": "ALUMODEREG", "CARRYIN": "CARRYINREG",
+                 "CARRYINSEL": "CARRYINSELREG", "INMODE": "INMODEREG"}
+_DSP_MULT_PORTS = {"A", "ACIN", "B", "BCIN", "D", "INMODE"}
 
 
 def _on(v) -> bool:
     return int(str(v), 2) != 0 if isinstance(v, str) else bool(v)
 
 
+def _dsp_port_end(c: dict, port: str) -> str:
+    """Where a path entering DSP48E1 `c` at `port` ends: "port" (its input register), "inside"
+    (ADREG or MREG), "P" (PREG), or "through" (out of P/PCOUT, no register on the way)."""
+    prm = c["parameters"]
+    if port in _DSP_PORT_REG and _on(prm.get(_DSP_PORT_REG[port], 0)):
+        return "port"
+    if port in _DSP_MULT_PORTS:
+        if port in ("A", "ACIN", "D") and str(prm.get("USE_DPORT", "FALSE")) == "TRUE" and _on(prm.get("ADREG", 0)):
+            return "inside"
+        if _on(prm.get("MREG", 0)):
+            return "inside"
+    return "P" if _on(prm.get("PREG", 0)) else "through"
+
+
 def dsp_path_counts(netlist: dict) -> dict:
     """DSP_noPREG: DSP48E1 cells whose output register PREG is off; DSP_path: the most DSP48E1
-    cells on one combinational path of the flattened netlist. Flip-flops, memories and DSPs
-    with PREG end a path (a DSP with PREG counts on the path that enters it: its multiplier
-    and ALU are on that path) and start a new one at 0; a DSP without PREG is passed through
-    and counts 1. DSP_path <= 1 is issue 12's "no combinational path through more than one
-    DSP48", read off the netlist rather than trusted from the RTL."""
+    cells on one combinational path of the flattened netlist. Flip-flops and memories end a
+    path and start a new one at 0. A path entering a DSP48E1 ends at the first register on
+    its way (the port's own A/B/C/D/... register: the DSP does not count; ADREG, MREG or
+    PREG: it counts 1) or, with none, leaves through P/PCOUT having counted the DSP once.
+    DSP_path <= 1 is issue 12's "no combinational path through more than one DSP48", read
+    off the netlist rather than trusted from the RTL."""
     tops = [m for m in netlist["modules"].values() if _on(m.get("attributes", {}).get("top", 0))]
     cells = tops[0].get("cells", {}) if tops else {}
     drivers: dict[int, str] = {}
@@ -202,36 +226,37 @@ def dsp_path_counts(netlist: dict) -> dict:
             if c.get("port_directions", {}).get(port) == "output":
                 drivers.update({b: name for b in bits if isinstance(b, int)})
 
-    def is_dsp(c) -> bool:
-        return c["type"].startswith("DSP48")
-
-    def boundary(c) -> bool:
-        return c["type"].startswith(_SEQUENTIAL) or (is_dsp(c) and _on(c["parameters"].get("PREG", 1)))
+    def inputs(c) -> list[tuple[str, str]]:
+        return [(p, drivers[b]) for p, bits in c["connections"].items() if c["port_directions"].get(p) == "input"
+                for b in bits if isinstance(b, int) and b in drivers]
 
     memo: dict[str, int] = {}
 
     def arriving(name: str) -> int:
         """The most DSPs on a combinational path ending at the output of `name`."""
         c = cells[name]
-        if boundary(c):
+        if c["type"].startswith(_SEQUENTIAL):
             return 0
         if name not in memo:
             memo[name] = 0  # a combinational loop (none expected) counts once
-            ins = [b for p, bits in c["connections"].items() if c["port_directions"].get(p) == "input"
-                   for b in bits if isinstance(b, int) and b in drivers]
-            memo[name] = max((arriving(drivers[b]) for b in ins), default=0) + is_dsp(c)
+            if c["type"].startswith("DSP48"):
+                through = [arriving(d) for p, d in inputs(c) if _dsp_port_end(c, p) == "through"]
+                memo[name] = 0 if _on(c["parameters"].get("PREG", 0)) else 1 + max(through, default=0)
+            else:
+                memo[name] = max((arriving(d) for _, d in inputs(c)), default=0)
         return memo[name]
 
-    best = 0
-    for name, c in cells.items():
-        if boundary(c):  # a path that ends here: what arrives at its inputs, plus itself if a DSP
-            ins = [b for p, bits in c["connections"].items() if c["port_directions"].get(p) == "input"
-                   for b in bits if isinstance(b, int) and b in drivers]
-            best = max(best, max((arriving(drivers[b]) for b in ins), default=0) + is_dsp(c))
-    best = max([best, *memo.values()])
-    no_preg = sum(1 for c in cells.values() if is_dsp(c) and not _on(c["parameters"].get("PREG", 1)))
+    best = max([0, *(arriving(n) for n in cells)])
+    for c in cells.values():  # paths that end at a register
+        if c["type"].startswith("DSP48"):
+            for p, d in inputs(c):
+                end = _dsp_port_end(c, p)
+                if end != "through":
+                    best = max(best, arriving(d) + (end != "port"))
+        elif c["type"].startswith(_SEQUENTIAL):
+            best = max([best, *(arriving(d) for _, d in inputs(c))])
+    no_preg = sum(1 for c in cells.values() if c["type"].startswith("DSP48") and not _on(c["parameters"].get("PREG", 0)))
     return {"DSP_noPREG": no_preg, "DSP_path": best}
-
 
 def synthesise(design: Design, timeout: float = 900, cache: bool = True) -> dict:
     """Measure one design (see the module docstring); raises SynthError. "cached" says
