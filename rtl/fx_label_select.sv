@@ -132,13 +132,13 @@ module fx_label_select #(
     wire done = pop && kpos == KCW'(K - 1);
 
     // stg[0][p]: lane p's list; stg[m], 0 < m < M: merge level m's lists (registers).
-    list_t stg[MS][PE];
-    logic [KL-1:0] lvld[PE];
+    list_t [MS-1:0][PE-1:0] stg;  // packed: an unpacked array becomes a Yosys memory
+    logic [PE-1:0][KL-1:0] lvld;
     logic [MS-1:0] sv;  // sv[m]: stg[m] holds a finished frame (m = 0: the lane lists)
 
     // Lane lists with this beat inserted.
-    list_t ins[PE];
-    logic [KL-1:0] insv[PE];
+    list_t [PE-1:0] ins;
+    logic [PE-1:0][KL-1:0] insv;
     always_comb begin
         for (int p = 0; p < PE; p++) begin
             entry_t x;
@@ -165,7 +165,7 @@ module fx_label_select #(
     end
 
     // Merge level m + 1 from stg[m] (the last level feeds the result queue).
-    list_t mrg[MS][PE];
+    list_t [MS-1:0][PE-1:0] mrg;
     for (genvar m = 0; m < MS; m++) begin : g_level
         for (genvar i = 0; i < PE; i++) begin : g_list
             if (M == 0 || i >= lists(m + 1)) begin : g_none
