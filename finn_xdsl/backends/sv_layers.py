@@ -22,7 +22,7 @@ from finn_xdsl.dialects import dataflow as df
 from finn_xdsl.dialects import qonnx_types as qt
 from finn_xdsl.dialects.dataflow_types import StreamType
 from finn_xdsl.errors import FinnError
-from finn_xdsl.sim.packing import encode, pack_beats
+from finn_xdsl.kernels.packing import encode, pack_beats
 
 # library modules each top module needs (itself first)
 LIBRARY_DEPS = {

@@ -38,7 +38,7 @@ from finn_xdsl.dialects.dataflow_compute import (
     MVAUOp,
     ThresholdingOp,
 )
-from finn_xdsl.dialects.dataflow_graph import PartitionOp, YieldOp
+from finn_xdsl.dialects.dataflow_graph import PartitionOp, YieldOp, partitions  # noqa: F401
 from finn_xdsl.dialects.dataflow_layers import (
     FMPaddingOp,
     GlobalAccPoolOp,

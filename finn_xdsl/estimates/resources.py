@@ -12,7 +12,7 @@ class: everything 0) except where FINN's base class itself implements the estima
 `impl` is our backend (see passes/specialize.py), so some RTL layers have no FINN RTL
 counterpart and hence no FINN formula. Stand-ins, until our own RTL is characterised:
 - MVAU rtl that FINN's RTL MVU could not realise (fused thresholds, xnor mode, unsigned or
-  wide-range weights on DSP48E1, > 8-bit operands; `specialize.blocker`): FINN's HLS
+  wide-range weights on DSP48E1, > 8-bit operands; `kernels.finn_blocker`): FINN's HLS
   formula (LUT compute, no DSPs), the closer model of our fx_mvu in those configurations —
   its XNOR popcount and narrow products are LUT logic, its thresholds LUT comparators.
 - StreamingMaxPool, LabelSelect, AddStreams, DuplicateStreams rtl: FINN's HLS model, which
@@ -160,9 +160,9 @@ def mvau_resources(op: MVAUOp, fpgapart: str = DEFAULT_PART, *, minimize: bool =
 
 
 def _finn_has_no_rtl_mvu(op: MVAUOp, fpgapart: str) -> bool:
-    from finn_xdsl.passes.specialize import blocker  # the passes import estimates, not vice versa
+    from finn_xdsl.kernels import finn_blocker
 
-    return blocker(op, "rtl", fpgapart) is not None
+    return finn_blocker(op, "rtl", fpgapart) is not None
 
 
 # ----------------------------------------------------------------------------- thresholds

@@ -20,16 +20,14 @@ from xdsl.rewriter import Rewriter
 from xdsl.utils.exceptions import VerifyException
 
 from finn_xdsl.dialects import dataflow as df
+from finn_xdsl.dialects.dataflow import partitions  # noqa: F401  (benchmarks/ import it from here)
 from finn_xdsl.dialects.dataflow_types import StreamType
 from finn_xdsl.errors import FinnError
+from finn_xdsl.estimates.folding import is_2d_maxpool
 
 DWC_PREFIX = "StreamingDataWidthConverter"
 
 # ----------------------------------------------------------------------------- folding facts
-
-
-def is_2d_maxpool(op: Operation) -> bool:
-    return isinstance(op, df.StreamingMaxPoolOp) and not op.is_1d()
 
 
 def fold_dims(op: df.DataflowOperation) -> dict[str, tuple[str, int]]:
@@ -211,10 +209,6 @@ def _before(op: Operation):
     from xdsl.rewriter import InsertPoint
 
     return InsertPoint.before(op)
-
-
-def partitions(module: ModuleOp) -> list[df.PartitionOp]:
-    return [op for op in module.walk() if isinstance(op, df.PartitionOp)]
 
 
 def verify_partition(part: df.PartitionOp, where: str) -> None:

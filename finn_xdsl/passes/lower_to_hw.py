@@ -16,18 +16,17 @@ builtin.module, for every `dataflow.partition`:
   `_tready` (out) per partition input and `m_axis_<j>_tdata/_tvalid` (out) / `_tready`
   (in) per partition output, whose body instantiates every layer in partition order.
 
-A layer's `impl` is the backend that realises it. For an RTL layer (impl "rtl", or "" for
-wires) the port widths come from `sv_layers.legalize(layer).ports` — the very plan the
-wrapper printer prints — so the hw IR and the wrappers cannot disagree, and a layer the
-SystemVerilog library cannot implement fails here with the same one-line FinnError. An HLS
-layer (impl "hls") is a Vitis HLS IP that `-t hls` describes: its extern gets the same port
-names in the same order, with the padded TDATA widths of its stream types — exactly the
-ports Vitis HLS gives our top functions (`void L(hls::stream<ap_uint<W>>& in0_V, ...)`,
-`axis` interfaces, `ap_ctrl_none`) — and never goes through `sv_layers` (which refuses
-layers only HLS implements, e.g. ChannelwiseOp). It also carries the IP's VLNV as the
-attribute `vlnv = "xilinx_finn:hls:<node_name>:1.0"`, the name `-t hls`'s vitis_hls script
-exports it under and `-t tcl` instantiates it by. Top-level TDATA widths use the same
-padding rule (`sv_layers.padded`) on the partition's stream types.
+A layer's `impl` is the backend that realises it. Every layer's ports are its plan's
+(`kernels.plan.stream_ports`: the padded TDATA widths of its stream types), the ports the
+wrapper `-t sv` prints and Vitis HLS gives our top functions
+(`void L(hls::stream<ap_uint<W>>& in0_V, ...)`, `axis` interfaces, `ap_ctrl_none`), so the
+hw IR and the layers cannot disagree. An RTL layer (impl "rtl", or "" for wires) the rtl/
+library cannot implement fails here with the one-line reason its plan gives
+(`kernels.plan_of`: the plan `legalize-layers` recorded, or decided now). An HLS layer
+(impl "hls") is a Vitis HLS IP that `-t hls` describes; its extern carries the IP's VLNV as
+the attribute `vlnv = "xilinx_finn:hls:<node_name>:1.0"`, the name `-t hls`'s vitis_hls
+script exports it under and `-t tcl` instantiates it by. Top-level TDATA widths use the
+same padding rule (`kernels.plan.padded`) on the partition's stream types.
 
 Connectivity is by SSA value, in CIRCT's graph-region style: a consumer's `in<k>_V_TDATA`
 operand is its producer's `out<m>_V_TDATA` result, and the producer's `out<m>_V_TREADY`
@@ -55,26 +54,14 @@ from xdsl.dialects.builtin import ArrayAttr, FlatSymbolRefAttr, IntegerType, Mod
 from xdsl.ir import Block, BlockArgument, Region, SSAValue
 from xdsl.passes import ModulePass
 
-from finn_xdsl.backends.sv_layers import Port, legalize, padded
 from finn_xdsl.dialects import dataflow as df
 from finn_xdsl.dialects.dataflow_types import StreamType
 from finn_xdsl.errors import FinnError
+from finn_xdsl.kernels import plan_of, style_of
+from finn_xdsl.kernels.plan import Port, Refusal, padded, stream_ports
 from finn_xdsl.resources import hls_vlnv
 
 TOP_NAME = "finn_design"
-
-
-def stream_ports(layer: df.DataflowOperation) -> list[Port]:
-    """A layer's AXI-Stream ports from its stream types alone (padded TDATA widths), in the
-    order every wrapper and HLS top function has them: inputs in<k>_V, then outputs out<k>_V."""
-    ports = [Port(f"in{k}_V", "in", padded(_stream(v.type).width_bits)) for k, v in enumerate(layer.operands)]
-    ports += [Port(f"out{k}_V", "out", padded(_stream(r.type).width_bits)) for k, r in enumerate(layer.results)]
-    return ports
-
-
-def _stream(t) -> StreamType:
-    assert isinstance(t, StreamType)
-    return t
 
 
 def _port(name: str, width: int, direction: hw.Direction) -> hw.ModulePort:
@@ -99,10 +86,10 @@ def _fail(partition: df.PartitionOp, why: str) -> FinnError:
 def _lower_partition(partition: df.PartitionOp, top_name: str) -> list[hw.HWModuleExternOp | hw.HWModuleOp]:
     """The externs of the partition's layers and its top module."""
     layers = partition.layers()
-    try:  # an RTL layer's ports: the wrapper's own plan; an HLS layer's: its stream types
-        ports_of = [stream_ports(layer) if layer.impl.data == "hls" else legalize(layer).ports for layer in layers]
-    except FinnError as e:  # same reason as -t sv would give, reported as this pass's
-        raise FinnError(f"lower-to-hw: {e.message.removeprefix('-t sv: ')}") from None
+    try:  # an RTL layer the library cannot realise fails here, with its plan's reason
+        ports_of = [plan_of(layer).ports if style_of(layer) == "rtl" else stream_ports(layer) for layer in layers]
+    except Refusal as e:
+        raise FinnError(f"lower-to-hw: {e}") from None
     block = partition.block
 
     # each stream: exactly one consumer, a layer operand or the yield
@@ -201,7 +188,7 @@ class LowerToHwPass(ModulePass):
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         for old in [o for o in op.ops if is_hw_op(o)]:
             op.body.block.erase_op(old)
-        partitions = [p for p in op.walk() if isinstance(p, df.PartitionOp)]
+        partitions = df.partitions(op)
         new: list[hw.HWModuleExternOp | hw.HWModuleOp] = []
         seen: dict[str, str] = {}
         for p in partitions:

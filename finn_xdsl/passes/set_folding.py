@@ -49,7 +49,6 @@ from finn_xdsl.errors import FinnError
 from finn_xdsl.passes.folding_utils import (
     divisors,
     max_cycles,
-    partitions,
     retype_partition,
     verify_partition,
 )
@@ -232,7 +231,7 @@ def run_set_folding(module: ModuleOp, p: SetFoldingPass, quiet: bool = False) ->
     if p.clock_ns <= 0:
         raise FinnError(f"set-folding: clock-ns must be > 0, got {p.clock_ns}")
     reports = []
-    for part in partitions(module):
+    for part in df.partitions(module):
         r = set_folding(part, float(p.target_fps), float(p.clock_ns), int(p.mvau_wwidth_max),
                         p.two_pass_relaxation, p.relax_wwidth)
         reports.append(r)

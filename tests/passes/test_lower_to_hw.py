@@ -38,8 +38,8 @@ from finn_xdsl.backends.sv_layers import legalize, padded
 from finn_xdsl.dialects import dataflow as df
 from finn_xdsl.errors import FinnError
 from finn_xdsl.passes.lower_to_hw import LowerToHwPass, hw_only_module
-from finn_xdsl.verify.rtlsim import lint
 from finn_xdsl.tools.common import make_context
+from finn_xdsl.verify.rtlsim import lint
 
 IN, OUT = hw.Direction.INPUT, hw.Direction.OUTPUT
 CASES = ["tfc_2w2a", "cnv_1w1a", "fork_join"]

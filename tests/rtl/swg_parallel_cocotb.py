@@ -22,8 +22,8 @@ import numpy as np
 from axis import PHASES, collect, drive, reset
 from cocotb.triggers import ReadOnly, RisingEdge
 
+from finn_xdsl.kernels.packing import pack_beats
 from finn_xdsl.sim.dataflow_kernels import im2col
-from finn_xdsl.sim.packing import pack_beats
 from finn_xdsl.sim.tokensim_layers import Edge, SWGParallel
 
 

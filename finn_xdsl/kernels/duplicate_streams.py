@@ -1,0 +1,61 @@
+"""DuplicateStreams (`dataflow.duplicate_streams`): one stream to N identical ones;
+rtl/fx_duplicate_streams.sv (at most 4 outputs), hls/fx_duplicate_streams.hpp (any N)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from finn_xdsl.dialects import dataflow as df
+from finn_xdsl.kernels import LayerSpec
+from finn_xdsl.kernels.hls_plan import HlsPlan, copy_glue, template_args
+from finn_xdsl.kernels.plan import LayerPlan, Refusal, elem, new_plan
+
+
+def rtl(op: df.DuplicateStreamsOp) -> LayerPlan:
+    n = len(op.outputs)
+    if n > 4:
+        raise Refusal(op, f"fx_duplicate_streams has at most 4 outputs, the layer has {n}")
+    x = op.in_type()
+    bits, _, _ = elem(x)
+    plan = new_plan(op, "fx_duplicate_streams", n_out=n)
+    plan.params.update(C=x.channels, PE=op.value_of("pe"), BITS=bits, N_OUT=n)
+    plan.summary = f"fx_duplicate_streams x{n}"
+    return plan
+
+
+def hls_decide(op: df.DuplicateStreamsOp) -> LayerPlan:
+    """Not the RTL plan: the template has any number of outputs."""
+    x = op.in_type()
+    n = len(op.results)
+    plan = new_plan(op, "", n_out=n, summary=f"fx_duplicate_streams x{n}")
+    plan.params.update(C=x.channels, PE=op.value_of("pe"), BITS=x.element_bits, N_OUT=n)
+    return plan
+
+
+def hls(op: df.DuplicateStreamsOp, plan: LayerPlan) -> HlsPlan:
+    """The template writes an array of streams, so every output goes through glue."""
+    glue = [g if g.port.direction == "in" else replace(g, inner=f"out[{g.port.name[3:-2]}]") for g in copy_glue(op)]
+    call = HlsPlan(op.display_name, op.name, "fx_duplicate_streams", template_args("fx_duplicate_streams", plan.params),
+                   op.vectors(), glue, array_outputs=True)
+    call.summary = plan.summary
+    return call
+
+
+def blocker(op: df.DuplicateStreamsOp, style: str) -> str | None:
+    if style == "rtl" and len(op.results) > 4:
+        return f"fx_duplicate_streams has at most 4 outputs, the layer has {len(op.results)}"
+    return None
+
+
+SPEC = LayerSpec(
+    op=df.DuplicateStreamsOp,
+    rtl_module="fx_duplicate_streams",
+    library={"fx_duplicate_streams": ("fx_duplicate_streams",)},
+    hls_template="fx_duplicate_streams",
+    hls_header="fx_duplicate_streams.hpp",
+    hls_params=("C", "PE", "BITS", "N_OUT"),
+    rtl=rtl,
+    hls=hls,
+    hls_decide=hls_decide,
+    blocker=blocker,
+)

@@ -1,0 +1,35 @@
+"""StreamingFIFO (`dataflow.fifo`): rtl/fx_fifo.sv only (the HLS flow's FIFOs are the
+streams between the top functions)."""
+
+from __future__ import annotations
+
+from finn_xdsl.dialects import dataflow as df
+from finn_xdsl.kernels import LayerSpec
+from finn_xdsl.kernels.plan import LayerPlan, new_plan, padded
+
+# FINN's FIFO ram_style -> fx_fifo's STYLE: "distributed" stays in LUTs (SRL or LUT RAM by
+# depth), "block" and "ultra" (xc7 has no UltraRAM) are block RAM, "auto" is fx_fifo's own
+# size rule. impl_style only decides the depth ("vivado": a power of two, adjusted_depth).
+FIFO_STYLE = {"auto": "auto", "distributed": "dist", "block": "bram", "ultra": "bram"}
+
+
+def rtl(op: df.FIFOOp) -> LayerPlan:
+    width = padded(op.in_type().width_bits)
+    plan = new_plan(op, "fx_fifo")
+    style = FIFO_STYLE[op.value_of("ram_style")]
+    plan.params.update(WIDTH=width, DEPTH=op.adjusted_depth(), STYLE=style)
+    plan.summary = f"fx_fifo depth {op.adjusted_depth()}, {style}"
+    return plan
+
+
+SPEC = LayerSpec(
+    op=df.FIFOOp,
+    rtl_module="fx_fifo",
+    library={"fx_fifo": ("fx_fifo",)},
+    hls_template=None,
+    hls_header="",
+    hls_params=(),
+    rtl=rtl,
+    hls=None,
+    finn_variants=("rtl",),
+)

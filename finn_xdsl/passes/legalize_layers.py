@@ -1,0 +1,50 @@
+"""
+legalize-layers: record every layer's plan on the IR, so the printers only print.
+
+    legalize-layers
+
+For every layer of every `dataflow.partition`, the library that realises it (impl "hls":
+our hls/ templates; "rtl" and wires: our rtl/ modules) decides its plan — the module or
+template, every parameter value, the memory-file names, the wrapper glue — and the pass
+records it as the layer's attribute `plan` (`kernels.attrs` spells it out):
+
+    %1 = dataflow.thresholding %0 {node_name = "Thresholding_rtl_0", impl = "rtl", ...,
+           plan = {module = "fx_thresholding", params = {C = 4 : i64, ...},
+                   files = {THRESHOLDS_FILE = "Thresholding_rtl_0_thresholds.dat"},
+                   summary = "fx_thresholding C=4 PE=2 N=3"}} : ...
+
+`-t sv`, `-t hls`, `-t tcl`, `-t report`, lower-to-hw and the layer simulators read the
+recorded plan (`kernels.plan_of`) instead of deciding again; on IR this pass has not seen
+they decide the same plan themselves, as CIRCT's ExportVerilog prepares its input itself.
+A layer the library cannot realise is a one-line error naming it and the reason. The plan
+depends on the folding, the types and the constants, so every run decides every plan
+afresh: the pass is idempotent, and a plan never outlives a change it depended on when
+the pass runs after that change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from xdsl.context import Context
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.passes import ModulePass
+
+from finn_xdsl.errors import FinnError
+from finn_xdsl.kernels import PLAN_ATTR, decide, partition_layers, style_of
+from finn_xdsl.kernels.attrs import plan_to_attr
+from finn_xdsl.kernels.plan import Refusal
+
+
+@dataclass(frozen=True)
+class LegalizeLayersPass(ModulePass):
+    name = "legalize-layers"
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        layers = partition_layers(op)
+        try:  # every plan decided before any is recorded: a refusal leaves the IR as it was
+            plans = [plan_to_attr(decide(layer, style_of(layer))) for layer in layers]
+        except Refusal as e:
+            raise FinnError(f"{self.name}: {e}") from None
+        for layer, plan in zip(layers, plans, strict=True):
+            layer.attributes[PLAN_ATTR] = plan
