@@ -156,6 +156,11 @@ def decide(layer: df.DataflowOperation, style: str) -> LayerPlan:
     return spec.rtl(layer)
 
 
+def rtl_plan(layer: df.DataflowOperation) -> LayerPlan:
+    """The plan of the layer's wrapper around our rtl/ library (`Refusal` if it has none)."""
+    return decide(layer, "rtl")
+
+
 def style_of(layer: df.DataflowOperation) -> str:
     """The library realising the layer: "hls" for impl="hls", else "rtl" (wires included)."""
     return "hls" if layer.impl.data == "hls" else "rtl"
@@ -200,6 +205,18 @@ def plans(module: ModuleOp, style: str, target: str) -> list[LayerPlan]:
 
 def hls_plans(module: ModuleOp, target: str = "-t hls") -> list[HlsPlan]:
     return [_labelled(hls_plan_of, layer, target) for layer in partition_layers(module, "hls")]
+
+
+def record_plans(module: ModuleOp, style: str | None = None, label: str = "legalize-layers") -> None:
+    """Decide the plan of every layer (those `style` realises, when given) and record it as
+    the layer's `plan` attribute; every plan is decided before any is recorded, so a
+    refusal (a FinnError of `label`) leaves the IR as it was."""
+    from finn_xdsl.kernels.attrs import plan_to_attr
+
+    layers = partition_layers(module, style)
+    attrs = [_labelled(lambda layer: plan_to_attr(decide(layer, style_of(layer))), layer, label) for layer in layers]
+    for layer, attr in zip(layers, attrs, strict=True):
+        layer.attributes[PLAN_ATTR] = attr
 
 
 def _labelled(fn: Callable[[df.DataflowOperation], Any], layer: df.DataflowOperation, label: str) -> Any:

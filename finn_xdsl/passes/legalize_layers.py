@@ -30,10 +30,7 @@ from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.passes import ModulePass
 
-from finn_xdsl.errors import FinnError
-from finn_xdsl.kernels import PLAN_ATTR, decide, partition_layers, style_of
-from finn_xdsl.kernels.attrs import plan_to_attr
-from finn_xdsl.kernels.plan import Refusal
+from finn_xdsl.kernels import record_plans
 
 
 @dataclass(frozen=True)
@@ -41,10 +38,4 @@ class LegalizeLayersPass(ModulePass):
     name = "legalize-layers"
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        layers = partition_layers(op)
-        try:  # every plan decided before any is recorded: a refusal leaves the IR as it was
-            plans = [plan_to_attr(decide(layer, style_of(layer))) for layer in layers]
-        except Refusal as e:
-            raise FinnError(f"{self.name}: {e}") from None
-        for layer, plan in zip(layers, plans, strict=True):
-            layer.attributes[PLAN_ATTR] = plan
+        record_plans(op, label=self.name)

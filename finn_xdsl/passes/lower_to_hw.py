@@ -83,6 +83,32 @@ def _fail(partition: df.PartitionOp, why: str) -> FinnError:
     return FinnError(f"lower-to-hw: dataflow.partition '{partition.display_name}': {why}")
 
 
+def _check_point_to_point(partition: df.PartitionOp) -> None:
+    """Each stream has exactly one consumer, a layer operand or the yield."""
+    block = partition.block
+    for v in [*block.args, *(r for layer in partition.layers() for r in layer.results)]:
+        n = sum(1 for _ in v.uses)
+        if n != 1:
+            what = f"input {v.index}" if isinstance(v, BlockArgument) else f"an output of '{v.owner.display_name}'"
+            hint = " (insert a DuplicateStreams layer for fan-out)" if n > 1 else ""
+            raise _fail(partition, f"{what} has {n} consumers; an AXI stream needs exactly one{hint}")
+
+
+def _top_ports(block: Block, yielded: list[SSAValue]) -> list[hw.ModulePort]:
+    """ap_clk, ap_rst_n, then an AXI-Stream slave per partition input and a master per output."""
+    IN, OUT = hw.Direction.INPUT, hw.Direction.OUTPUT
+    top_ports = [_port("ap_clk", 1, IN), _port("ap_rst_n", 1, IN)]
+    for i, arg in enumerate(block.args):
+        assert isinstance(arg.type, StreamType)
+        top_ports += [_port(f"s_axis_{i}_tdata", padded(arg.type.width_bits), IN),
+                      _port(f"s_axis_{i}_tvalid", 1, IN), _port(f"s_axis_{i}_tready", 1, OUT)]
+    for j, v in enumerate(yielded):
+        assert isinstance(v.type, StreamType)
+        top_ports += [_port(f"m_axis_{j}_tdata", padded(v.type.width_bits), OUT),
+                      _port(f"m_axis_{j}_tvalid", 1, OUT), _port(f"m_axis_{j}_tready", 1, IN)]
+    return top_ports
+
+
 def _lower_partition(partition: df.PartitionOp, top_name: str) -> list[hw.HWModuleExternOp | hw.HWModuleOp]:
     """The externs of the partition's layers and its top module."""
     layers = partition.layers()
@@ -92,26 +118,10 @@ def _lower_partition(partition: df.PartitionOp, top_name: str) -> list[hw.HWModu
         raise FinnError(f"lower-to-hw: {e}") from None
     block = partition.block
 
-    # each stream: exactly one consumer, a layer operand or the yield
-    for v in [*block.args, *(r for layer in layers for r in layer.results)]:
-        n = sum(1 for _ in v.uses)
-        if n != 1:
-            what = f"input {v.index}" if isinstance(v, BlockArgument) else f"an output of '{v.owner.display_name}'"
-            hint = " (insert a DuplicateStreams layer for fan-out)" if n > 1 else ""
-            raise _fail(partition, f"{what} has {n} consumers; an AXI stream needs exactly one{hint}")
-
-    # top ports
+    _check_point_to_point(partition)
     IN, OUT = hw.Direction.INPUT, hw.Direction.OUTPUT
-    top_ports = [_port("ap_clk", 1, IN), _port("ap_rst_n", 1, IN)]
-    for i, arg in enumerate(block.args):
-        assert isinstance(arg.type, StreamType)
-        top_ports += [_port(f"s_axis_{i}_tdata", padded(arg.type.width_bits), IN),
-                      _port(f"s_axis_{i}_tvalid", 1, IN), _port(f"s_axis_{i}_tready", 1, OUT)]
     yielded = list(block.last_op.operands) if block.last_op is not None else []
-    for j, v in enumerate(yielded):
-        assert isinstance(v.type, StreamType)
-        top_ports += [_port(f"m_axis_{j}_tdata", padded(v.type.width_bits), OUT),
-                      _port(f"m_axis_{j}_tvalid", 1, OUT), _port(f"m_axis_{j}_tready", 1, IN)]
+    top_ports = _top_ports(block, yielded)
     body = Block(arg_types=[p.type for p in top_ports if p.dir.data == IN])
     top_in = {p.port_name.data: a for p, a in zip([p for p in top_ports if p.dir.data == IN], body.args, strict=True)}
     for name, arg in top_in.items():

@@ -237,6 +237,45 @@ def simulate_partition(part: df.PartitionOp, frames: int = 3, *, depths: Mapping
     )
 
 
+def _handshakes(touched: dict[int, tl.Node], t: int) -> list[tl.Edge]:
+    """Bring the touched models to cycle `t` and recompute their TVALID/TREADY (and those of
+    a joining consumer's other inputs); the edges whose handshake may have changed."""
+    recheck: list[tl.Edge] = []
+    for n in touched.values():
+        if n.last < t:
+            n.skip(n.last, t - n.last)
+            n.last = t
+        for k, e in enumerate(n.outs):
+            e.valid = n.valid(k)
+            recheck.append(e)
+            c = e.dst
+            if c.joins and c.order not in touched:
+                for j, ce in enumerate(c.ins):
+                    ce.ready = c.ready(j)
+                    recheck.append(ce)
+        for k, e in enumerate(n.ins):
+            e.ready = n.ready(k)
+            recheck.append(e)
+    return recheck
+
+
+def _tick(dirty: list[tl.Node], t: int, heap: list, frames: int) -> int:
+    """Clock the models of cycle `t`, scheduling their next due cycle; the sinks finished."""
+    finished = 0
+    for n in dirty:
+        n.tick(t)
+        n.last = t + 1
+        q = n.quiet(t + 1)
+        if q < tl.NEVER:
+            n.wake = t + 1 + q
+            heapq.heappush(heap, (n.wake, n.order, n))
+        else:
+            n.wake = -1
+        if isinstance(n, Sink) and len(n.done) == frames and n.ins[0].fire:
+            finished += 1
+    return finished
+
+
 def run_nodes(nodes: list[tl.Node], sinks: list[Sink], frames: int, max_cycles: int) -> tuple[int, bool]:
     """Clock the token models until every sink has `frames` frames; (cycles, deadlocked).
 
@@ -269,23 +308,7 @@ def run_nodes(nodes: list[tl.Node], sinks: list[Sink], frames: int, max_cycles: 
             if n.wake == w:
                 due.append(n)
                 touched[n.order] = n
-        recheck: list[tl.Edge] = []
-        for n in touched.values():
-            if n.last < t:
-                n.skip(n.last, t - n.last)
-                n.last = t
-            for k, e in enumerate(n.outs):
-                e.valid = n.valid(k)
-                recheck.append(e)
-                c = e.dst
-                if c.joins and c.order not in touched:
-                    for j, ce in enumerate(c.ins):
-                        ce.ready = c.ready(j)
-                        recheck.append(ce)
-            for k, e in enumerate(n.ins):
-                e.ready = n.ready(k)
-                recheck.append(e)
-        for e in recheck:
+        for e in _handshakes(touched, t):
             if e.valid and e.ready:
                 hot.add(e)
             else:
@@ -301,17 +324,7 @@ def run_nodes(nodes: list[tl.Node], sinks: list[Sink], frames: int, max_cycles: 
                         n.last = t
                     clock[n.order] = n
         dirty = [clock[i] for i in sorted(clock)]
-        for n in dirty:
-            n.tick(t)
-            n.last = t + 1
-            q = n.quiet(t + 1)
-            if q < tl.NEVER:
-                n.wake = t + 1 + q
-                heapq.heappush(heap, (n.wake, n.order, n))
-            else:
-                n.wake = -1
-            if isinstance(n, Sink) and len(n.done) == frames and n.ins[0].fire:
-                finished += 1
+        finished += _tick(dirty, t, heap, frames)
         for e in hot:
             e.fire = False
         if finished == len(sinks):

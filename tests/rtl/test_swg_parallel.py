@@ -105,8 +105,8 @@ def test_swg_parallel(case, tmp_path, record_property):
 def test_sv_legalize_parallel_window():
     """The -t sv wrapper of a parallel_window SWG instantiates fx_swg_parallel with its
     window parameters; a depthwise parallel window of several channel folds is refused."""
-    from finn_xdsl.backends.sv_layers import legalize
     from finn_xdsl.errors import FinnError
+    from finn_xdsl.kernels import rtl_plan as legalize
 
     elem = IntegerType(2, Signedness.SIGNED)
     x = Block(arg_types=[StreamType.of((1, 9, 8, 4), elem, 4)]).args[0]
