@@ -9,8 +9,16 @@ from __future__ import annotations
 from finn_xdsl.dialects import dataflow as df
 from finn_xdsl.errors import FinnError
 from finn_xdsl.kernels import decide
-from finn_xdsl.kernels.plan import LayerPlan, MemStream, Port, Refusal, hex_lines, padded, signed_bits  # noqa: F401
-from finn_xdsl.kernels.thresholding import threshold_search_layout  # noqa: F401
+from finn_xdsl.kernels.plan import (
+    LayerPlan,
+    MemStream,
+    Port,
+    Refusal,
+    hex_lines,
+    padded,
+    signed_bits,
+)
+from finn_xdsl.kernels.thresholding import threshold_search_layout
 
 
 def legalize(layer: df.DataflowOperation) -> LayerPlan:

@@ -58,7 +58,9 @@ class LayerSpec:
     plan read back from the IR with the memory contents. `blocker(op, style)` says why
     our rtl/ or hls/ library cannot realise the layer (None: it can), in the words
     specialize warns with; `finn_variants` and `finn_blocker(op, style, fpgapart)` are
-    FINN's own (its <op>_hls / <op>_rtl classes and their limits)."""
+    FINN's own (its <op>_hls / <op>_rtl classes and their limits). `tokens(op, depth)`
+    builds the cycle-exact token model of the rtl/ module (sim.tokensim's nodes; None:
+    no timing model, e.g. a wire)."""
 
     op: type[df.DataflowOperation]
     rtl_module: str | None
@@ -73,6 +75,7 @@ class LayerSpec:
     memories: Callable[[Any, LayerPlan], None] = _never
     blocker: Callable[[Any, str], str | None] = _never
     finn_blocker: Callable[[Any, str, str], str | None] = _never
+    tokens: Callable[[Any, int | None], Any] | None = None
 
     @property
     def complete(self) -> bool:

@@ -8,6 +8,7 @@ from finn_xdsl.dialects import qonnx_types as qt
 from finn_xdsl.kernels import LayerSpec
 from finn_xdsl.kernels.hls_plan import HlsPlan, simple_call
 from finn_xdsl.kernels.plan import LayerPlan, Refusal, elem, new_plan
+from finn_xdsl.sim.tokensim_layers import Node
 
 
 def rtl(op: df.AddStreamsOp) -> LayerPlan:
@@ -32,6 +33,36 @@ def blocker(op: df.AddStreamsOp, style: str) -> str | None:
     return None
 
 
+# ----------------------------------------------------------------------------- token model
+# cycle-exact handshakes of the rtl/ module (finn_xdsl.sim.tokensim_layers explains the protocol)
+
+
+class AddStreams(Node):
+    """fx_add_streams: joins both inputs into a 2-deep queue (TREADY follows both input
+    TVALIDs of the same cycle)."""
+
+    joins = True
+
+    def __init__(self, name: str):
+        super().__init__(name)
+        self.count = 0
+
+    def valid(self, k: int) -> bool:
+        return self.count > 0
+
+    def ready(self, k: int) -> bool:
+        return self.ins[0].valid and self.ins[1].valid and self.count != 2
+
+    def tick(self, t: int) -> bool:
+        push, pop = self.ins[0].fire, self.outs[0].fire
+        self.count += push - pop
+        return push or pop
+
+
+def tokens(op: df.AddStreamsOp, fifo_depth: int | None = None) -> AddStreams:
+    return AddStreams(op.display_name)
+
+
 SPEC = LayerSpec(
     op=df.AddStreamsOp,
     rtl_module="fx_add_streams",
@@ -42,4 +73,5 @@ SPEC = LayerSpec(
     rtl=rtl,
     hls=hls,
     blocker=blocker,
+    tokens=tokens,
 )

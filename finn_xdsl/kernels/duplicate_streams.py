@@ -9,6 +9,7 @@ from finn_xdsl.dialects import dataflow as df
 from finn_xdsl.kernels import LayerSpec
 from finn_xdsl.kernels.hls_plan import HlsPlan, copy_glue, template_args
 from finn_xdsl.kernels.plan import LayerPlan, Refusal, elem, new_plan
+from finn_xdsl.sim.tokensim_layers import Node
 
 
 def rtl(op: df.DuplicateStreamsOp) -> LayerPlan:
@@ -47,6 +48,36 @@ def blocker(op: df.DuplicateStreamsOp, style: str) -> str | None:
     return None
 
 
+# ----------------------------------------------------------------------------- token model
+# cycle-exact handshakes of the rtl/ module (finn_xdsl.sim.tokensim_layers explains the protocol)
+
+
+class Duplicate(Node):
+    """fx_duplicate_streams: one 2-deep queue per output; takes a beat when all have room."""
+
+    def __init__(self, name: str, n: int):
+        super().__init__(name)
+        self.counts = [0] * n
+
+    def valid(self, k: int) -> bool:
+        return self.counts[k] > 0
+
+    def ready(self, k: int) -> bool:
+        return all(c != 2 for c in self.counts)
+
+    def tick(self, t: int) -> bool:
+        push = self.ins[0].fire
+        moved = push
+        for i, e in enumerate(self.outs):
+            self.counts[i] += push - e.fire
+            moved = moved or e.fire
+        return moved
+
+
+def tokens(op: df.DuplicateStreamsOp, fifo_depth: int | None = None) -> Duplicate:
+    return Duplicate(op.display_name, len(op.results))
+
+
 SPEC = LayerSpec(
     op=df.DuplicateStreamsOp,
     rtl_module="fx_duplicate_streams",
@@ -58,4 +89,5 @@ SPEC = LayerSpec(
     hls=hls,
     hls_decide=hls_decide,
     blocker=blocker,
+    tokens=tokens,
 )

@@ -9,6 +9,7 @@ from finn_xdsl.dialects import dataflow as df
 from finn_xdsl.kernels import LayerSpec
 from finn_xdsl.kernels.hls_plan import HlsPlan, simple_call
 from finn_xdsl.kernels.plan import LayerPlan, elem, new_plan
+from finn_xdsl.sim.tokensim_layers import Node
 
 
 def rtl(op: df.DWCOp) -> LayerPlan:
@@ -36,6 +37,59 @@ def finn_blocker(op: df.DWCOp, style: str, fpgapart: str) -> str | None:
     return None
 
 
+# ----------------------------------------------------------------------------- token model
+# cycle-exact handshakes of the rtl/ module (finn_xdsl.sim.tokensim_layers explains the protocol)
+
+
+class DWC(Node):
+    """fx_dwc, by the lane ratio: "down" (IN = R·OUT) two input-word slots, ready while one
+    is free, a slot freed with its R-th piece; "up" (OUT = R·IN) the R-th beat of a word
+    loads the output register and waits while it is still full; "general" a lane buffer,
+    ready below 2·OUT lanes, valid from OUT lanes."""
+
+    def __init__(self, name: str, in_lanes: int, out_lanes: int):
+        super().__init__(name)
+        self.a, self.b = in_lanes, out_lanes
+        if in_lanes % out_lanes == 0:
+            self.kind, self.r = "down", in_lanes // out_lanes
+        elif out_lanes % in_lanes == 0:
+            self.kind, self.r = "up", out_lanes // in_lanes
+        else:
+            self.kind, self.r = "general", 0
+        self.count = 0  # down: full slots; up: output register full; general: lanes held
+        self.k = 0  # down: piece of the oldest slot; up: beats of the word taken
+
+    def valid(self, k: int) -> bool:
+        return self.count >= self.b if self.kind == "general" else self.count > 0
+
+    def ready(self, k: int) -> bool:
+        if self.kind == "down":
+            return self.count < 2
+        if self.kind == "up":
+            return not (self.k == self.r - 1 and self.count)
+        return self.count < 2 * self.b
+
+    def tick(self, t: int) -> bool:
+        push, pop = self.ins[0].fire, self.outs[0].fire
+        if self.kind == "down":
+            self.count += push
+            if pop:
+                self.k = (self.k + 1) % self.r
+                self.count -= self.k == 0
+        elif self.kind == "up":
+            if push:
+                self.k = (self.k + 1) % self.r
+                self.count += self.k == 0
+            self.count -= pop
+        else:
+            self.count += self.a * push - self.b * pop
+        return push or pop
+
+
+def tokens(op: df.DWCOp, fifo_depth: int | None = None) -> DWC:
+    return DWC(op.display_name, op.in_type().num_lanes, op.out_type().num_lanes)
+
+
 SPEC = LayerSpec(
     op=df.DWCOp,
     rtl_module="fx_dwc",
@@ -47,4 +101,5 @@ SPEC = LayerSpec(
     hls=hls,
     finn_variants=("hls", "rtl"),
     finn_blocker=finn_blocker,
+    tokens=tokens,
 )

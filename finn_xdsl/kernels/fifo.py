@@ -6,6 +6,7 @@ from __future__ import annotations
 from finn_xdsl.dialects import dataflow as df
 from finn_xdsl.kernels import LayerSpec
 from finn_xdsl.kernels.plan import LayerPlan, new_plan, padded
+from finn_xdsl.sim.tokensim_layers import Node
 
 # FINN's FIFO ram_style -> fx_fifo's STYLE: "distributed" stays in LUTs (SRL or LUT RAM by
 # depth), "block" and "ultra" (xc7 has no UltraRAM) are block RAM, "auto" is fx_fifo's own
@@ -22,6 +23,37 @@ def rtl(op: df.FIFOOp) -> LayerPlan:
     return plan
 
 
+# ----------------------------------------------------------------------------- token model
+# cycle-exact handshakes of the rtl/ module (finn_xdsl.sim.tokensim_layers explains the protocol)
+
+
+class FIFO(Node):
+    """fx_fifo: DEPTH entries, no fall-through of TREADY; records its peak occupancy."""
+
+    def __init__(self, name: str, depth: int):
+        super().__init__(name)
+        self.depth = depth
+        self.count = 0
+        self.peak = 0
+
+    def valid(self, k: int) -> bool:
+        return self.count > 0
+
+    def ready(self, k: int) -> bool:
+        return self.count < self.depth
+
+    def tick(self, t: int) -> bool:
+        push, pop = self.ins[0].fire, self.outs[0].fire
+        self.count += push - pop
+        self.peak = max(self.peak, self.count)
+        return push or pop
+
+
+def tokens(op: df.FIFOOp, fifo_depth: int | None = None) -> FIFO:
+    """`fifo_depth` overrides the layer's depth (FIFO sizing tries depths)."""
+    return FIFO(op.display_name, fifo_depth if fifo_depth is not None else op.adjusted_depth())
+
+
 SPEC = LayerSpec(
     op=df.FIFOOp,
     rtl_module="fx_fifo",
@@ -32,4 +64,5 @@ SPEC = LayerSpec(
     rtl=rtl,
     hls=None,
     finn_variants=("rtl",),
+    tokens=tokens,
 )

@@ -3,10 +3,13 @@ rtl/fx_fmpadding.sv, hls/fx_fmpadding.hpp. A bipolar pad value is stored as its 
 
 from __future__ import annotations
 
+import numpy as np
+
 from finn_xdsl.dialects import dataflow as df
 from finn_xdsl.kernels import LayerSpec
 from finn_xdsl.kernels.hls_plan import HlsPlan, simple_call
 from finn_xdsl.kernels.plan import LayerPlan, elem, new_plan
+from finn_xdsl.sim.tokensim_layers import NEVER, Node
 
 
 def rtl(op: df.FMPaddingOp) -> LayerPlan:
@@ -27,6 +30,49 @@ def hls(op: df.FMPaddingOp, plan: LayerPlan) -> HlsPlan:
     return simple_call(op, plan, "images")
 
 
+# ----------------------------------------------------------------------------- token model
+# cycle-exact handshakes of the rtl/ module (finn_xdsl.sim.tokensim_layers explains the protocol)
+
+
+class FMPadding(Node):
+    """fx_fmpadding: one output beat per cycle; padding beats need no input."""
+
+    def __init__(self, name: str, ih: int, iw: int, c: int, pads: tuple[int, int, int, int], simd: int):
+        super().__init__(name)
+        pt, pl, pb, pr = pads
+        oh, ow, cf = pt + ih + pb, pl + iw + pr, c // simd
+        y, x, _ = np.meshgrid(np.arange(oh), np.arange(ow), np.arange(cf), indexing="ij")
+        self.in_img = ((y >= pt) & (y < pt + ih) & (x >= pl) & (x < pl + iw)).ravel().tolist()
+        self.j = 0
+        self.ocount = 0
+        # the edge that releases ap_rst_n already pushes a leading padding beat (cf. MVU)
+        if not self.in_img[0]:
+            self.j, self.ocount = 1 % len(self.in_img), 1
+
+    def valid(self, k: int) -> bool:
+        return self.ocount > 0
+
+    def ready(self, k: int) -> bool:
+        return self.ocount < 2 and self.in_img[self.j]
+
+    def tick(self, t: int) -> bool:
+        push = self.ocount < 2 and (not self.in_img[self.j] or self.ins[0].fire)
+        if push:
+            self.j = self.j + 1 if self.j + 1 < len(self.in_img) else 0
+            self.ocount += 1
+        if self.outs[0].fire:
+            self.ocount -= 1
+        return push or self.outs[0].fire
+
+    def quiet(self, t: int) -> int:
+        return 0 if self.ocount < 2 and not self.in_img[self.j] else NEVER
+
+
+def tokens(op: df.FMPaddingOp, fifo_depth: int | None = None) -> FMPadding:
+    _, ih, iw, c = op.in_type().shape
+    return FMPadding(op.display_name, ih, iw, c, op.value_of("padding"), op.value_of("simd"))
+
+
 SPEC = LayerSpec(
     op=df.FMPaddingOp,
     rtl_module="fx_fmpadding",
@@ -37,4 +83,5 @@ SPEC = LayerSpec(
     rtl=rtl,
     hls=hls,
     finn_variants=("hls", "rtl"),
+    tokens=tokens,
 )

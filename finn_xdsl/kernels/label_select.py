@@ -7,6 +7,7 @@ from finn_xdsl.dialects import dataflow as df
 from finn_xdsl.kernels import LayerSpec
 from finn_xdsl.kernels.hls_plan import HlsPlan, simple_call
 from finn_xdsl.kernels.plan import LayerPlan, elem, new_plan
+from finn_xdsl.sim.tokensim_layers import Node
 
 
 def rtl(op: df.LabelSelectOp) -> LayerPlan:
@@ -24,6 +25,43 @@ def hls(op: df.LabelSelectOp, plan: LayerPlan) -> HlsPlan:
     return simple_call(op, plan, "vectors")
 
 
+# ----------------------------------------------------------------------------- token model
+# cycle-exact handshakes of the rtl/ module (finn_xdsl.sim.tokensim_layers explains the protocol)
+
+
+class LabelSelect(Node):
+    """fx_label_select: NB input beats per frame, K output beats, two frames queued."""
+
+    def __init__(self, name: str, labels: int, pe: int, k: int):
+        super().__init__(name)
+        self.nb, self.k = labels // pe, k
+        self.beat = 0
+        self.qcount = 0
+        self.kpos = 0
+
+    def valid(self, k: int) -> bool:
+        return self.qcount > 0
+
+    def ready(self, k: int) -> bool:
+        return self.beat != self.nb - 1 or self.qcount != 2
+
+    def tick(self, t: int) -> bool:
+        push, pop = self.ins[0].fire, self.outs[0].fire
+        last = self.beat == self.nb - 1
+        if push:
+            self.beat = 0 if last else self.beat + 1
+        done = False
+        if pop:
+            done = self.kpos == self.k - 1
+            self.kpos = 0 if done else self.kpos + 1
+        self.qcount += (push and last) - done
+        return push or pop
+
+
+def tokens(op: df.LabelSelectOp, fifo_depth: int | None = None) -> LabelSelect:
+    return LabelSelect(op.display_name, op.in_type().channels, op.value_of("pe"), op.value_of("k"))
+
+
 SPEC = LayerSpec(
     op=df.LabelSelectOp,
     rtl_module="fx_label_select",
@@ -33,4 +71,5 @@ SPEC = LayerSpec(
     hls_params=("LABELS", "PE", "K", "IN_BITS", "IN_SIGNED", "OUT_BITS"),
     rtl=rtl,
     hls=hls,
+    tokens=tokens,
 )

@@ -12,6 +12,7 @@ and sorted per channel (fx_mvu's binary search needs them ascending; the count d
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import replace
 
 import numpy as np
@@ -44,6 +45,7 @@ from finn_xdsl.kernels.plan import (
     signed_bits,
     thresholds_full,
 )
+from finn_xdsl.sim.tokensim_layers import NEVER, Node, until
 
 
 def _acc_range(op: df.MVAUOp, hw_xnor: bool, in_bipolar: bool) -> tuple[int, int]:
@@ -266,6 +268,98 @@ def finn_blocker(op: df.MVAUOp, style: str, fpgapart: str) -> str | None:
     return matmul_finn_blocker(op, fpgapart, vvau=False) if style == "rtl" else None
 
 
+# ----------------------------------------------------------------------------- token model
+# cycle-exact handshakes of the rtl/ module (finn_xdsl.sim.tokensim_layers explains the protocol)
+
+
+class MVU(Node):
+    """fx_mvu: SF·NF tile issues per vector; see the module docstring.
+
+    Every tile also needs a weight word from an fx_memstream: the wrapper's (mem_mode
+    internal_decoupled, into in1_V) or fx_mvu's own (internal_embedded, WEIGHT_STREAM = 0),
+    which behave alike, so `weight_stream` no longer changes the timing. The memstream
+    reads its ROM (registered) into a 2-entry prefetch buffer, so after reset its first word
+    is valid two edges later; the edge that releases ap_rst_n already issues the first read
+    (`ws_rvalid` starts set), which is why the first input beat is taken in cycle 1.
+    An output is visible exactly LATENCY cycles after its last tile's issue, whatever the
+    configuration; the issue of a fold's last tile needs one of FDEPTH output credits.
+    """
+
+    FDEPTH = 32
+    LATENCY = 24
+
+    def __init__(self, name: str, sf: int, nf: int, weight_stream: bool = False):
+        super().__init__(name)
+        self.sf_n, self.nf_n = sf, nf
+        self.sf = self.nf = 0
+        self.reserved = 0
+        self.fcount = 0
+        self.pending: deque[int] = deque()
+        self.weight_stream = True  # embedded weights come from fx_mvu's own fx_memstream
+        self.ws_rvalid = True
+        self.ws_count = 0
+
+    def valid(self, k: int) -> bool:
+        return self.fcount > 0
+
+    def ready(self, k: int) -> bool:
+        return (self.nf == 0 and (self.sf != self.sf_n - 1 or self.reserved < self.FDEPTH)
+                and (not self.weight_stream or self.ws_count > 0))
+
+    def tick(self, t: int) -> bool:
+        last = self.sf == self.sf_n - 1
+        wvalid = not self.weight_stream or self.ws_count > 0
+        issue = (not last or self.reserved < self.FDEPTH) and wvalid and (self.nf != 0 or self.ins[0].fire)
+        if issue:
+            if last:
+                self.sf = 0
+                self.nf = 0 if self.nf == self.nf_n - 1 else self.nf + 1
+                self.pending.append(t + self.LATENCY)
+                self.reserved += 1
+            else:
+                self.sf += 1
+        read = False
+        if self.weight_stream:
+            # fx_memstream: read while buffered + in flight - this cycle's pop < 2
+            read = self.ws_count + self.ws_rvalid - issue < 2
+            self.ws_count += self.ws_rvalid - issue
+            self.ws_rvalid = read
+        if self.outs[0].fire:
+            self.reserved -= 1
+            self.fcount -= 1
+        pending = self.pending
+        busy = issue or bool(pending) or (self.weight_stream and (read or self.ws_rvalid))
+        while pending and pending[0] <= t + 1:
+            pending.popleft()
+            self.fcount += 1
+        return busy
+
+    def quiet(self, t: int) -> int:
+        wvalid = not self.weight_stream or self.ws_count > 0
+        replaying = self.nf != 0 and wvalid
+        if replaying:
+            # tiles issue every cycle; the last SIMD fold's issue is an event; the memstream
+            # must be in its steady state (one word read, one used per cycle)
+            if self.weight_stream and not (self.ws_count == 1 and self.ws_rvalid):
+                return 0
+            k = self.sf_n - 1 - self.sf
+        else:
+            # nothing issues without an input beat: the memstream must be full and idle
+            if self.weight_stream and not (self.ws_count == 2 and not self.ws_rvalid):
+                return 0
+            k = NEVER
+        return min(k, until(self.pending, t))
+
+    def skip(self, t: int, k: int) -> None:
+        if self.nf != 0 and (not self.weight_stream or self.ws_count > 0):
+            self.sf += k
+
+
+def tokens(op: df.MVAUOp, fifo_depth: int | None = None) -> MVU:
+    return MVU(op.display_name, op.mw // op.value_of("simd"), op.mh // op.value_of("pe"),
+               weight_stream=op.value_of("mem_mode") == "internal_decoupled")
+
+
 SPEC = LayerSpec(
     op=df.MVAUOp,
     rtl_module="fx_mvu",
@@ -281,4 +375,5 @@ SPEC = LayerSpec(
     memories=memories,
     blocker=blocker,
     finn_blocker=finn_blocker,
+    tokens=tokens,
 )

@@ -6,10 +6,13 @@ Sliding-window generator (`dataflow.swg`, FINN's ConvolutionInputGenerator): rtl
 
 from __future__ import annotations
 
+import numpy as np
+
 from finn_xdsl.dialects import dataflow as df
 from finn_xdsl.kernels import LayerSpec
 from finn_xdsl.kernels.hls_plan import HlsPlan, simple_call
 from finn_xdsl.kernels.plan import LayerPlan, Refusal, elem, new_plan
+from finn_xdsl.sim.tokensim_layers import NEVER, Node
 
 
 def _swg_parallel(op: df.SWGOp) -> LayerPlan:
@@ -79,6 +82,121 @@ def finn_blocker(op: df.SWGOp, style: str, fpgapart: str) -> str | None:
     return "the 2-D HLS ConvolutionInputGenerator needs a square kernel, image and output, equal strides and no dilation"
 
 
+# ----------------------------------------------------------------------------- token model
+# cycle-exact handshakes of the rtl/ module (finn_xdsl.sim.tokensim_layers explains the protocol)
+
+
+class SWG(Node):
+    """fx_swg: line buffer of M beats, patch reads in (oy, ox, ky, kx, f) order, or
+    (oy, ox, f, ky, kx) for depthwise; frames follow each other without a gap (beat and
+    patch indices run on across frames). The output register loads when empty or being
+    taken. parallel_window (a whole window per beat) is another module, fx_swg_parallel,
+    modelled by `SWGParallel`."""
+
+    def __init__(self, name: str, ih: int, iw: int, c: int, kh: int, kw: int, sh: int, sw: int,
+                 dh: int, dw: int, simd: int, depthwise: bool = False):
+        super().__init__(name)
+        self.m = self.buffer_beats(ih, iw, c, kh, kw, sh, sw, dh, dw, simd, depthwise)
+        cf = c // simd
+        oh = (ih - dh * (kh - 1) - 1) // sh + 1
+        ow = (iw - dw * (kw - 1) - 1) // sw + 1
+        self.total = ih * iw * cf
+        if depthwise:
+            oy, ox, f, ky, kx = np.meshgrid(np.arange(oh), np.arange(ow), np.arange(cf), np.arange(kh),
+                                            np.arange(kw), indexing="ij")
+        else:
+            oy, ox, ky, kx, f = np.meshgrid(np.arange(oh), np.arange(ow), np.arange(kh), np.arange(kw),
+                                            np.arange(cf), indexing="ij")
+        base = (oy * sh * iw + ox * sw) * cf
+        src = base + ky * dh * iw * cf + kx * dw * cf + f
+        self.base = base.ravel().tolist()
+        self.src = src.ravel().tolist()
+        self.n_out = len(self.src)
+        self.wr = 0  # beats written, all frames
+        self.j = 0  # next output beat of the frame
+        self.frame = 0  # beat index of the frame's first input beat
+        self.ocount = 0
+
+    @staticmethod
+    def buffer_beats(ih: int, iw: int, c: int, kh: int, kw: int, sh: int, sw: int, dh: int, dw: int,
+                     simd: int, depthwise: bool = False) -> int:
+        """fx_swg's M: BUF_MIN plus the run-ahead the largest patch step needs (see the .sv)."""
+        cf = c // simd
+        oh = (ih - dh * (kh - 1) - 1) // sh + 1
+        ow = (iw - dw * (kw - 1) - 1) // sw + 1
+        buf_min = ((kh - 1) * dh * iw + (kw - 1) * dw + 1) * cf
+        j_row = (sh * iw - (ow - 1) * sw) * cf
+        j_max = j_row if oh > 1 and j_row > sw * cf else sw * cf
+        lag = kh * kw + cf - 1 if depthwise else kh * kw * cf
+        return buf_min + max(0, j_max - lag + 1)
+
+    def valid(self, k: int) -> bool:
+        return self.ocount > 0
+
+    def ready(self, k: int) -> bool:
+        return self.wr < self.frame + self.base[self.j] + self.m
+
+    def tick(self, t: int) -> bool:
+        pop = self.outs[0].fire
+        push = self.frame + self.src[self.j] < self.wr and (self.ocount == 0 or pop)
+        if self.ins[0].fire:
+            self.wr += 1
+        if push:
+            self.j += 1
+            if self.j == self.n_out:
+                self.j, self.frame = 0, self.frame + self.total
+        self.ocount += push - pop
+        return self.ins[0].fire or push or pop
+
+    def quiet(self, t: int) -> int:
+        return 0 if self.ocount == 0 and self.frame + self.src[self.j] < self.wr else NEVER
+
+
+class SWGParallel(Node):
+    """fx_swg_parallel: a shift register of pixels; the beat that is a window's bottom-right
+    pixel pushes the whole window into a 2-deep output FIFO in the cycle it is accepted.
+    Such a beat waits for a FIFO credit, any other beat is always taken; frames follow
+    each other without a gap."""
+
+    DEPTH = 2
+
+    def __init__(self, name: str, ih: int, iw: int, c: int, kh: int, kw: int, sh: int, sw: int,
+                 dh: int, dw: int):
+        super().__init__(name)
+        oh = (ih - dh * (kh - 1) - 1) // sh + 1
+        ow = (iw - dw * (kw - 1) - 1) // sw + 1
+        y, x = np.meshgrid(np.arange(ih), np.arange(iw), indexing="ij")
+        ys, xs = y - (kh - 1) * dh, x - (kw - 1) * dw
+        hit_y = (ys >= 0) & (ys % sh == 0) & (ys // sh < oh)
+        hit_x = (xs >= 0) & (xs % sw == 0) & (xs // sw < ow)
+        self.hits = (hit_y & hit_x).ravel().tolist()
+        self.i = 0
+        self.ocount = 0
+
+    def valid(self, k: int) -> bool:
+        return self.ocount > 0
+
+    def ready(self, k: int) -> bool:
+        return not self.hits[self.i] or self.ocount < self.DEPTH
+
+    def tick(self, t: int) -> bool:
+        take, pop = self.ins[0].fire, self.outs[0].fire
+        if take:
+            self.ocount += self.hits[self.i]
+            self.i = self.i + 1 if self.i + 1 < len(self.hits) else 0
+        self.ocount -= pop
+        return take or pop
+
+
+def tokens(op: df.SWGOp, fifo_depth: int | None = None) -> Node:
+    _, ih, iw, c = op.in_type().shape
+    (kh, kw), (sh, sw), (dh, dw) = op.window()
+    if op.value_of("parallel_window"):
+        return SWGParallel(op.display_name, ih, iw, c, kh, kw, sh, sw, dh, dw)
+    return SWG(op.display_name, ih, iw, c, kh, kw, sh, sw, dh, dw, op.value_of("simd"),
+               bool(op.value_of("depthwise")))
+
+
 SPEC = LayerSpec(
     op=df.SWGOp,
     rtl_module="fx_swg",
@@ -92,4 +210,5 @@ SPEC = LayerSpec(
     hls_decide=hls_decide,
     blocker=blocker,
     finn_blocker=finn_blocker,
+    tokens=tokens,
 )

@@ -10,6 +10,8 @@ HLS ROM the channel-major table.
 
 from __future__ import annotations
 
+from collections import deque
+
 import numpy as np
 
 from finn_xdsl.dialects import dataflow as df
@@ -26,6 +28,7 @@ from finn_xdsl.kernels.plan import (
     signed_bits,
     thresholds_full,
 )
+from finn_xdsl.sim.tokensim_layers import Node, until
 
 
 def threshold_search_layout(t: np.ndarray, pe: int, t_bits: int) -> np.ndarray:
@@ -111,6 +114,50 @@ def blocker(op: df.ThresholdingOp, style: str) -> str | None:
     return None
 
 
+# ----------------------------------------------------------------------------- token model
+# cycle-exact handshakes of the rtl/ module (finn_xdsl.sim.tokensim_layers explains the protocol)
+
+
+class Thresholding(Node):
+    """fx_thresholding with N thresholds per channel: K = ceil(log2(N + 1)) search stages,
+    then the output queue; K + 1 cycles from accept to valid, K + 2 credits."""
+
+    def __init__(self, name: str, n: int):
+        super().__init__(name)
+        stages = max(1, int(n).bit_length())  # ceil(log2(n + 1))
+        self.latency = stages + 1
+        self.depth = stages + 2  # credits
+        self.inflight = 0
+        self.count = 0
+        self.pending: deque[int] = deque()
+
+    def valid(self, k: int) -> bool:
+        return self.count > 0
+
+    def ready(self, k: int) -> bool:
+        return self.inflight < self.depth
+
+    def tick(self, t: int) -> bool:
+        accept, pop = self.ins[0].fire, self.outs[0].fire
+        self.inflight += accept - pop
+        if accept:
+            self.pending.append(t + self.latency)
+        if pop:
+            self.count -= 1
+        busy = accept or bool(self.pending)
+        while self.pending and self.pending[0] <= t + 1:
+            self.pending.popleft()
+            self.count += 1
+        return busy
+
+    def quiet(self, t: int) -> int:
+        return until(self.pending, t)
+
+
+def tokens(op: df.ThresholdingOp, fifo_depth: int | None = None) -> Thresholding:
+    return Thresholding(op.display_name, op.threshold_values().shape[1])
+
+
 SPEC = LayerSpec(
     op=df.ThresholdingOp,
     rtl_module="fx_thresholding",
@@ -124,4 +171,5 @@ SPEC = LayerSpec(
     hls_decide=hls_decide,
     memories=memories,
     blocker=blocker,
+    tokens=tokens,
 )

@@ -20,7 +20,7 @@ from xdsl.rewriter import Rewriter
 from xdsl.utils.exceptions import VerifyException
 
 from finn_xdsl.dialects import dataflow as df
-from finn_xdsl.dialects.dataflow import partitions  # noqa: F401  (benchmarks/ import it from here)
+from finn_xdsl.dialects.dataflow import partitions
 from finn_xdsl.dialects.dataflow_types import StreamType
 from finn_xdsl.errors import FinnError
 from finn_xdsl.estimates.folding import is_2d_maxpool

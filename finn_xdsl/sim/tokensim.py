@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 
 from finn_xdsl.dialects import dataflow as df
 from finn_xdsl.errors import FinnError
+from finn_xdsl.kernels import specs
+from finn_xdsl.kernels.fifo import FIFO
 from finn_xdsl.sim import tokensim_layers as tl
 
 UNBOUNDED = 1 << 40
@@ -120,43 +122,16 @@ def beats_of(t: df.StreamType) -> int:
 
 
 def model_of(op: df.DataflowOperation, fifo_depth: int | None = None) -> tl.Node:
-    """The token model of one layer, with the parameters its SystemVerilog wrapper gets."""
-    name = op.display_name
-    match op:
-        case df.MVAUOp():
-            return tl.MVU(name, op.mw // op.value_of("simd"), op.mh // op.value_of("pe"),
-                          weight_stream=op.value_of("mem_mode") == "internal_decoupled")
-        case df.ThresholdingOp():
-            return tl.Thresholding(name, op.threshold_values().shape[1])
-        case df.SWGOp():
-            _, ih, iw, c = op.in_type().shape
-            (kh, kw), (sh, sw), (dh, dw) = op.window()
-            if op.value_of("parallel_window"):
-                return tl.SWGParallel(name, ih, iw, c, kh, kw, sh, sw, dh, dw)
-            return tl.SWG(name, ih, iw, c, kh, kw, sh, sw, dh, dw, op.value_of("simd"),
-                          bool(op.value_of("depthwise")))
-        case df.StreamingMaxPoolOp():
-            _, ih, iw, c = op.in_type().shape
-            kh, kw = op.value_of("kernel")
-            return tl.MaxPool(name, ih, iw, c, kh, kw, op.value_of("pe"))
-        case df.FMPaddingOp():
-            _, ih, iw, c = op.in_type().shape
-            return tl.FMPadding(name, ih, iw, c, op.value_of("padding"), op.value_of("simd"))
-        case df.DWCOp():
-            return tl.DWC(name, op.in_type().num_lanes, op.out_type().num_lanes)
-        case df.FIFOOp():
-            return tl.FIFO(name, fifo_depth if fifo_depth is not None else op.adjusted_depth())
-        case df.LabelSelectOp():
-            return tl.LabelSelect(name, op.in_type().channels, op.value_of("pe"), op.value_of("k"))
-        case df.AddStreamsOp():
-            return tl.AddStreams(name)
-        case df.DuplicateStreamsOp():
-            return tl.Duplicate(name, len(op.results))
-    raise FinnError(f"tokensim: {name}: no timing model for {op.finn_op_type() or op.name}")
+    """The token model of one layer (its spec's), with the parameters its SystemVerilog
+    wrapper gets; `fifo_depth` overrides a FIFO's depth."""
+    spec = specs().get(type(op))
+    if spec is None or spec.tokens is None:
+        raise FinnError(f"tokensim: {op.display_name}: no timing model for {op.finn_op_type() or op.name}")
+    return spec.tokens(op, fifo_depth)
 
 
 def build(part: df.PartitionOp, frames: int, period: int, depths: Mapping[str, int] | None,
-          record: bool) -> tuple[list[tl.Node], list[tl.Edge], list[Source], list[Sink], list[tl.FIFO]]:
+          record: bool) -> tuple[list[tl.Node], list[tl.Edge], list[Source], list[Sink], list[FIFO]]:
     """Nodes and edges of a partition (reshapes, and FIFOs of depth 0 in `depths`, are wires:
     their two sides share an edge)."""
     depths = depths or {}
@@ -177,7 +152,7 @@ def build(part: df.PartitionOp, frames: int, period: int, depths: Mapping[str, i
 
     for i, a in enumerate(part.block.args):
         sources[i].outs = [edge_of(a)]
-    fifos: list[tl.FIFO] = []
+    fifos: list[FIFO] = []
     for op in part.layers():
         if is_wire(op):
             continue
@@ -185,7 +160,7 @@ def build(part: df.PartitionOp, frames: int, period: int, depths: Mapping[str, i
         node.ins = [edge_of(v) for v in op.operands]
         node.outs = [edge_of(r) for r in op.results]
         nodes.append(node)
-        if isinstance(node, tl.FIFO):
+        if isinstance(node, FIFO):
             fifos.append(node)
     yield_op = part.block.last_op
     assert isinstance(yield_op, df.YieldOp)
@@ -289,7 +264,6 @@ def run_nodes(nodes: list[tl.Node], sinks: list[Sink], frames: int, max_cycles: 
     """
     for i, n in enumerate(nodes):
         n.order, n.last, n.wake = i, 0, 0  # position, cycle its state is current for, next due cycle
-        n.joins = isinstance(n, tl.AddStreams)  # its TREADY follows its input TVALIDs
         for e in n.outs:
             e.src = n
         for e in n.ins:

@@ -6,7 +6,7 @@ KH·KW·C lanes per beat.
 
 Every build runs 10 frames through full throughput, TVALID gaps and TREADY back-pressure
 (tests/rtl/axis.py PHASES), and replays the recorded handshakes through the token model
-(tokensim_layers.SWGParallel), which must match the RTL's TREADY/TVALID in every cycle.
+(kernels.swg.SWGParallel), which must match the RTL's TREADY/TVALID in every cycle.
 Cycles at full throughput, both asserted within 5 % (or 20 cycles):
   * one frame (first input offered -> last window out): the last window leaves one cycle
     after its bottom-right pixel P = ((OH-1)·SH + (KH-1)·DH)·IW + (OW-1)·SW + (KW-1)·DW is
