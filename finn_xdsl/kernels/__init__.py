@@ -60,7 +60,14 @@ class LayerSpec:
     specialize warns with; `finn_variants` and `finn_blocker(op, style, fpgapart)` are
     FINN's own (its <op>_hls / <op>_rtl classes and their limits). `tokens(op, depth)`
     builds the cycle-exact token model of the rtl/ module (sim.tokensim's nodes; None:
-    no timing model, e.g. a wire)."""
+    no timing model, e.g. a wire). `reference(op, args)` is the layer's bit-exact
+    semantics for sim.dataflow's interpreter (args: int64 tensors of the normal shapes),
+    over the numpy kernels of sim.dataflow_kernels. `finn_resources(op, fpgapart,
+    minimize=, last_node=)`: FINN's resource formula for the op (None: FINN's all-zero
+    estimate). Folding: `fold_dims(op)` the folding factors (property -> (the dimension it
+    must divide, its size)); `in_lanes(op, index)` the lanes operand `index` needs (None:
+    it takes whatever comes; default: the layer's PE), `out_lanes(op, source_lanes)` its
+    results' lanes (default: its input lanes, or the source's)."""
 
     op: type[df.DataflowOperation]
     rtl_module: str | None
@@ -76,13 +83,32 @@ class LayerSpec:
     blocker: Callable[[Any, str], str | None] = _never
     finn_blocker: Callable[[Any, str, str], str | None] = _never
     tokens: Callable[[Any, int | None], Any] | None = None
+    reference: Callable[[Any, tuple], tuple] | None = None
+    finn_resources: Callable[..., dict] | None = None
+    fold_dims: Callable[[Any], dict[str, tuple[str, int]]] = lambda op: {}
+    in_lanes: Callable[[Any, int], int | None] | None = None
+    out_lanes: Callable[[Any, int], int] | None = None
 
     @property
     def complete(self) -> bool:
         """Every style the spec claims has its plan and its files."""
         rtl = self.rtl_module is None or (self.rtl is not None and (self.rtl_module == "" or bool(self.library)))
         hls = self.hls_template is None or (self.hls is not None and bool(self.hls_header))
-        return rtl and hls
+        return rtl and hls and self.reference is not None
+
+
+def pe_over_channels(op: df.DataflowOperation) -> dict[str, tuple[str, int]]:
+    """The usual folding: PE lanes of the C channels."""
+    return {"pe": ("C", op.in_type().channels)}
+
+
+def simd_lanes(op: df.DataflowOperation, index: int = 0) -> int | None:
+    return op.value_of("simd")
+
+
+def any_lanes(op: df.DataflowOperation, index: int = 0) -> int | None:
+    """A layer that takes whatever lanes come (width converters, FIFOs, wires)."""
+    return None
 
 
 _SPECS: dict[type, LayerSpec] = {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from finn_xdsl.dialects import dataflow as df
 from finn_xdsl.dialects import qonnx_types as qt
-from finn_xdsl.kernels import LayerSpec
+from finn_xdsl.kernels import LayerSpec, pe_over_channels
 from finn_xdsl.kernels.hls_plan import HlsPlan, simple_call
 from finn_xdsl.kernels.plan import LayerPlan, Refusal, elem, new_plan
 from finn_xdsl.sim.tokensim_layers import Node
@@ -31,6 +31,14 @@ def blocker(op: df.AddStreamsOp, style: str) -> str | None:
     if style == "rtl" and isinstance(op.in_type().element_type, qt.BipolarType):
         return "fx_add_streams adds integer codes, not bipolar values"
     return None
+
+
+# ----------------------------------------------------------------------------- reference
+# the bit-exact semantics on the normal (unfolded) int64 tensors, for sim.dataflow's interpreter
+
+
+def reference(op: df.AddStreamsOp, args: tuple) -> tuple:
+    return (args[0] + args[1],)
 
 
 # ----------------------------------------------------------------------------- token model
@@ -74,4 +82,6 @@ SPEC = LayerSpec(
     hls=hls,
     blocker=blocker,
     tokens=tokens,
+    reference=reference,
+    fold_dims=pe_over_channels,
 )

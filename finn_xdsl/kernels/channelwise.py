@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 from finn_xdsl.dialects import dataflow as df
-from finn_xdsl.kernels import LayerSpec
+from finn_xdsl.estimates import resources as est
+from finn_xdsl.kernels import LayerSpec, pe_over_channels
 from finn_xdsl.kernels.hls_plan import (
     ConstArray,
     HlsPlan,
@@ -14,6 +15,8 @@ from finn_xdsl.kernels.hls_plan import (
     template_args,
 )
 from finn_xdsl.kernels.plan import LayerPlan, Memory, new_plan, signed_bits
+from finn_xdsl.kernels.thresholding import thresholding_hls_like
+from finn_xdsl.sim import dataflow_kernels as k
 
 
 def memories(op: df.ChannelwiseOp, plan: LayerPlan) -> None:
@@ -48,6 +51,27 @@ def hls(op: df.ChannelwiseOp, plan: LayerPlan) -> HlsPlan:
     return call
 
 
+# ----------------------------------------------------------------------------- FINN's resources
+# FINN's node_res_estimation for this op, formula for formula (finn_xdsl.estimates.resources)
+
+
+def channelwise_resources(op: df.ChannelwiseOp, fpgapart: str = est.DEFAULT_PART, **_) -> dict:
+    if op.impl.data != "hls":
+        return est.result()
+    P = op.value_of("pe")
+    tmem = op.in_type().channels // P
+    bram, lut = thresholding_hls_like(op.in_type().element_bits, P, tmem, op.value_of("ram_style"))
+    return est.result(bram=bram, lut=lut)
+
+
+# ----------------------------------------------------------------------------- reference
+# the bit-exact semantics on the normal (unfolded) int64 tensors, for sim.dataflow's interpreter
+
+
+def reference(op: df.ChannelwiseOp, args: tuple) -> tuple:
+    return (k.channelwise(args[0], op.param_values(), op.func.data),)
+
+
 SPEC = LayerSpec(
     op=df.ChannelwiseOp,
     rtl_module=None,
@@ -59,4 +83,7 @@ SPEC = LayerSpec(
     hls=hls,
     hls_decide=hls_decide,
     memories=memories,
+    reference=reference,
+    finn_resources=channelwise_resources,
+    fold_dims=pe_over_channels,
 )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from finn_xdsl.dialects import dataflow as df
-from finn_xdsl.kernels import LayerSpec
+from finn_xdsl.kernels import LayerSpec, pe_over_channels
 from finn_xdsl.kernels.hls_plan import HlsPlan, copy_glue, template_args
 from finn_xdsl.kernels.plan import LayerPlan, Refusal, elem, new_plan
 from finn_xdsl.sim.tokensim_layers import Node
@@ -46,6 +46,14 @@ def blocker(op: df.DuplicateStreamsOp, style: str) -> str | None:
     if style == "rtl" and len(op.results) > 4:
         return f"fx_duplicate_streams has at most 4 outputs, the layer has {len(op.results)}"
     return None
+
+
+# ----------------------------------------------------------------------------- reference
+# the bit-exact semantics on the normal (unfolded) int64 tensors, for sim.dataflow's interpreter
+
+
+def reference(op: df.DuplicateStreamsOp, args: tuple) -> tuple:
+    return tuple(args[0].copy() for _ in op.outputs)
 
 
 # ----------------------------------------------------------------------------- token model
@@ -90,4 +98,6 @@ SPEC = LayerSpec(
     hls_decide=hls_decide,
     blocker=blocker,
     tokens=tokens,
+    reference=reference,
+    fold_dims=pe_over_channels,
 )

@@ -3,10 +3,13 @@ ratio; rtl/fx_dwc.sv, hls/fx_dwc.hpp (FINN's RTL DWC needs an integer width rati
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from finn_xdsl.dialects import dataflow as df
-from finn_xdsl.kernels import LayerSpec
+from finn_xdsl.estimates import resources as est
+from finn_xdsl.kernels import LayerSpec, any_lanes
 from finn_xdsl.kernels.hls_plan import HlsPlan, simple_call
 from finn_xdsl.kernels.plan import LayerPlan, elem, new_plan
 from finn_xdsl.sim.tokensim_layers import Node
@@ -35,6 +38,32 @@ def finn_blocker(op: df.DWCOp, style: str, fpgapart: str) -> str | None:
     if style == "rtl" and a % b and b % a:
         return f"the RTL DWC needs an integer width ratio, got {a} and {b} bits"
     return None
+
+
+# ----------------------------------------------------------------------------- FINN's resources
+# FINN's node_res_estimation for this op, formula for formula (finn_xdsl.estimates.resources)
+
+
+def dwc_resources(op: df.DWCOp, fpgapart: str = est.DEFAULT_PART, **_) -> dict:
+    """FINN StreamingDataWidthConverter lut_estimation (base class, all impls)."""
+    inw, outw = op.in_type().width_bits, op.out_type().width_bits
+    intw = math.lcm(inw, outw)
+    cnt = cset = 0
+    if inw != intw:
+        cnt += abs(math.ceil(math.log(inw / intw, 2)))
+        cset += intw
+    if intw != outw:
+        cnt += abs(math.ceil(math.log(intw / outw, 2)))
+        cset += outw
+    return est.result(lut=int(cnt + cset))
+
+
+# ----------------------------------------------------------------------------- reference
+# the bit-exact semantics on the normal (unfolded) int64 tensors, for sim.dataflow's interpreter
+
+
+def reference(op: df.DWCOp, args: tuple) -> tuple:
+    return (args[0],)  # lanes do not change values
 
 
 # ----------------------------------------------------------------------------- token model
@@ -102,4 +131,7 @@ SPEC = LayerSpec(
     finn_variants=("hls", "rtl"),
     finn_blocker=finn_blocker,
     tokens=tokens,
+    reference=reference,
+    finn_resources=dwc_resources,
+    in_lanes=any_lanes,
 )

@@ -3,8 +3,11 @@ streams between the top functions)."""
 
 from __future__ import annotations
 
+import math
+
 from finn_xdsl.dialects import dataflow as df
-from finn_xdsl.kernels import LayerSpec
+from finn_xdsl.estimates import resources as est
+from finn_xdsl.kernels import LayerSpec, any_lanes
 from finn_xdsl.kernels.plan import LayerPlan, new_plan, padded
 from finn_xdsl.sim.tokensim_layers import Node
 
@@ -21,6 +24,34 @@ def rtl(op: df.FIFOOp) -> LayerPlan:
     plan.params.update(WIDTH=width, DEPTH=op.adjusted_depth(), STYLE=style)
     plan.summary = f"fx_fifo depth {op.adjusted_depth()}, {style}"
     return plan
+
+
+# ----------------------------------------------------------------------------- FINN's resources
+# FINN's node_res_estimation for this op, formula for formula (finn_xdsl.estimates.resources)
+
+
+def fifo_resources(op: df.FIFOOp, fpgapart: str = est.DEFAULT_PART, **_) -> dict:
+    """FINN StreamingFIFO estimates on the adjusted depth."""
+    D = op.adjusted_depth()
+    W = op.in_type().width_bits
+    style, ram = op.value_of("impl_style"), op.value_of("ram_style")
+    bram = 0
+    if style == "vivado" and ram == "block":
+        bram = est.mvau_depth_ladder(D, W)
+    uram = est.ceil(D / 4096) * est.ceil(W / 72) if style == "vivado" and ram == "ultra" else 0
+    addr = math.ceil(math.log(D, 2)) if D > 1 else 0
+    lut = 2 * addr
+    if style == "rtl" or (style == "vivado" and ram == "distributed"):
+        lut += est.ceil(D / 32) * est.ceil(W / 2)
+    return est.result(bram=bram, lut=int(lut), uram=uram)
+
+
+# ----------------------------------------------------------------------------- reference
+# the bit-exact semantics on the normal (unfolded) int64 tensors, for sim.dataflow's interpreter
+
+
+def reference(op: df.FIFOOp, args: tuple) -> tuple:
+    return (args[0],)
 
 
 # ----------------------------------------------------------------------------- token model
@@ -65,4 +96,8 @@ SPEC = LayerSpec(
     hls=None,
     finn_variants=("rtl",),
     tokens=tokens,
+    reference=reference,
+    finn_resources=fifo_resources,
+    in_lanes=any_lanes,
+    out_lanes=lambda op, source: source,
 )

@@ -6,9 +6,10 @@ from __future__ import annotations
 import numpy as np
 
 from finn_xdsl.dialects import dataflow as df
-from finn_xdsl.kernels import LayerSpec
+from finn_xdsl.kernels import LayerSpec, simd_lanes
 from finn_xdsl.kernels.hls_plan import HlsPlan, simple_call
 from finn_xdsl.kernels.plan import LayerPlan, elem, new_plan
+from finn_xdsl.sim import dataflow_kernels as k
 from finn_xdsl.sim.tokensim_layers import NEVER, Node
 
 
@@ -28,6 +29,14 @@ def rtl(op: df.FMPaddingOp) -> LayerPlan:
 
 def hls(op: df.FMPaddingOp, plan: LayerPlan) -> HlsPlan:
     return simple_call(op, plan, "images")
+
+
+# ----------------------------------------------------------------------------- reference
+# the bit-exact semantics on the normal (unfolded) int64 tensors, for sim.dataflow's interpreter
+
+
+def reference(op: df.FMPaddingOp, args: tuple) -> tuple:
+    return (k.fmpadding(args[0], op.value_of("padding"), op.value_of("pad_value")),)
 
 
 # ----------------------------------------------------------------------------- token model
@@ -84,4 +93,8 @@ SPEC = LayerSpec(
     hls=hls,
     finn_variants=("hls", "rtl"),
     tokens=tokens,
+    reference=reference,
+    fold_dims=lambda op: {"simd": ("C", op.in_type().channels)},
+    in_lanes=simd_lanes,
+    out_lanes=lambda op, source: op.value_of("simd"),
 )

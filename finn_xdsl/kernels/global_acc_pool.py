@@ -4,9 +4,10 @@ hls/fx_global_acc_pool.hpp only."""
 from __future__ import annotations
 
 from finn_xdsl.dialects import dataflow as df
-from finn_xdsl.kernels import LayerSpec
+from finn_xdsl.kernels import LayerSpec, pe_over_channels
 from finn_xdsl.kernels.hls_plan import HlsPlan, lane_input, out_glue, template_args
 from finn_xdsl.kernels.plan import LayerPlan, new_plan
+from finn_xdsl.sim import dataflow_kernels as k
 
 
 def hls_decide(op: df.GlobalAccPoolOp) -> LayerPlan:
@@ -26,6 +27,14 @@ def hls(op: df.GlobalAccPoolOp, plan: LayerPlan) -> HlsPlan:
                    op.in_type().shape[0], [gin, out_glue(op)], summary=plan.summary)
 
 
+# ----------------------------------------------------------------------------- reference
+# the bit-exact semantics on the normal (unfolded) int64 tensors, for sim.dataflow's interpreter
+
+
+def reference(op: df.GlobalAccPoolOp, args: tuple) -> tuple:
+    return (k.global_acc_pool(args[0]),)
+
+
 SPEC = LayerSpec(
     op=df.GlobalAccPoolOp,
     rtl_module=None,
@@ -36,4 +45,6 @@ SPEC = LayerSpec(
     rtl=None,
     hls=hls,
     hls_decide=hls_decide,
+    reference=reference,
+    fold_dims=pe_over_channels,
 )

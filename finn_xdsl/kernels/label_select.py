@@ -7,6 +7,7 @@ from finn_xdsl.dialects import dataflow as df
 from finn_xdsl.kernels import LayerSpec
 from finn_xdsl.kernels.hls_plan import HlsPlan, simple_call
 from finn_xdsl.kernels.plan import LayerPlan, elem, new_plan
+from finn_xdsl.sim import dataflow_kernels as k
 from finn_xdsl.sim.tokensim_layers import Node
 
 
@@ -23,6 +24,14 @@ def rtl(op: df.LabelSelectOp) -> LayerPlan:
 
 def hls(op: df.LabelSelectOp, plan: LayerPlan) -> HlsPlan:
     return simple_call(op, plan, "vectors")
+
+
+# ----------------------------------------------------------------------------- reference
+# the bit-exact semantics on the normal (unfolded) int64 tensors, for sim.dataflow's interpreter
+
+
+def reference(op: df.LabelSelectOp, args: tuple) -> tuple:
+    return (k.label_select(args[0], op.value_of("k")),)
 
 
 # ----------------------------------------------------------------------------- token model
@@ -72,4 +81,7 @@ SPEC = LayerSpec(
     rtl=rtl,
     hls=hls,
     tokens=tokens,
+    reference=reference,
+    fold_dims=lambda op: {"pe": ("Labels", op.in_type().channels)},
+    out_lanes=lambda op, source: 1,
 )

@@ -7,9 +7,11 @@ from __future__ import annotations
 import numpy as np
 
 from finn_xdsl.dialects import dataflow as df
-from finn_xdsl.kernels import LayerSpec
+from finn_xdsl.estimates.folding import is_2d_maxpool
+from finn_xdsl.kernels import LayerSpec, pe_over_channels
 from finn_xdsl.kernels.hls_plan import HlsPlan, simple_call
 from finn_xdsl.kernels.plan import LayerPlan, elem, new_plan
+from finn_xdsl.sim import dataflow_kernels as k
 from finn_xdsl.sim.tokensim_layers import Node
 
 
@@ -26,6 +28,14 @@ def rtl(op: df.StreamingMaxPoolOp) -> LayerPlan:
 
 def hls(op: df.StreamingMaxPoolOp, plan: LayerPlan) -> HlsPlan:
     return simple_call(op, plan, "images")
+
+
+# ----------------------------------------------------------------------------- reference
+# the bit-exact semantics on the normal (unfolded) int64 tensors, for sim.dataflow's interpreter
+
+
+def reference(op: df.StreamingMaxPoolOp, args: tuple) -> tuple:
+    return (k.maxpool(args[0], op.value_of("kernel"), op.value_of("ceil_mode")),)
 
 
 # ----------------------------------------------------------------------------- token model
@@ -67,6 +77,11 @@ def tokens(op: df.StreamingMaxPoolOp, fifo_depth: int | None = None) -> MaxPool:
     return MaxPool(op.display_name, ih, iw, c, kh, kw, op.value_of("pe"))
 
 
+def fold_dims(op: df.StreamingMaxPoolOp) -> dict[str, tuple[str, int]]:
+    """2-D pooling streams whole pixels (PE is fixed to C, FINN ignores it); 1-D: PE of C."""
+    return {} if is_2d_maxpool(op) else pe_over_channels(op)
+
+
 SPEC = LayerSpec(
     op=df.StreamingMaxPoolOp,
     rtl_module="fx_streaming_maxpool",
@@ -77,4 +92,6 @@ SPEC = LayerSpec(
     rtl=rtl,
     hls=hls,
     tokens=tokens,
+    reference=reference,
+    fold_dims=fold_dims,
 )

@@ -12,6 +12,7 @@ and sorted per channel (fx_mvu's binary search needs them ascending; the count d
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from dataclasses import replace
 
@@ -22,7 +23,9 @@ from finn_xdsl.boards import dsp_block
 from finn_xdsl.dialects import dataflow as df
 from finn_xdsl.dialects import qonnx_types as qt
 from finn_xdsl.dialects.dataflow_types import element_bits
-from finn_xdsl.kernels import LayerSpec
+from finn_xdsl.estimates import datatypes as dt
+from finn_xdsl.estimates import resources as est
+from finn_xdsl.kernels import LayerSpec, simd_lanes
 from finn_xdsl.kernels.hls_plan import (
     ConstArray,
     HlsPlan,
@@ -45,6 +48,7 @@ from finn_xdsl.kernels.plan import (
     signed_bits,
     thresholds_full,
 )
+from finn_xdsl.sim import dataflow_kernels as k
 from finn_xdsl.sim.tokensim_layers import NEVER, Node, until
 
 
@@ -268,6 +272,84 @@ def finn_blocker(op: df.MVAUOp, style: str, fpgapart: str) -> str | None:
     return matmul_finn_blocker(op, fpgapart, vvau=False) if style == "rtl" else None
 
 
+# ----------------------------------------------------------------------------- FINN's resources
+# FINN's node_res_estimation for this op, formula for formula (finn_xdsl.estimates.resources)
+
+
+def mvau_resources(op: df.MVAUOp, fpgapart: str = est.DEFAULT_PART, *, minimize: bool = False,
+                   last_node: bool = False, acc_bits: int | None = None,
+                   weight_bits: int | None = None) -> dict:
+    """MVAU (base/hls/rtl). `acc_bits`/`weight_bits` override the data-type policy."""
+    P, Q = op.value_of("pe"), op.value_of("simd")
+    MW, MH = op.mw, op.mh
+    W = weight_bits if weight_bits is not None else dt.mvau_weight_bits(op, minimize)
+    A = op.in_type().element_bits
+    omega = (MW * MH) / (Q * P)
+    wmem = MW * MH // (P * Q)
+    tmem = 0 if op.thresholds is None else MH // P
+    mem_width = Q * W * P
+    mmode, mstyle = op.value_of("mem_mode"), op.value_of("ram_style")
+
+    if ((mmode == "internal_decoupled" and mstyle != "ultra")
+            or (mmode == "internal_embedded" and wmem <= 128) or mmode == "external"):
+        uram = 0
+    else:
+        uram = est.ceil(mem_width / 72) * est.ceil(omega / 4096)
+    if ((mmode == "internal_decoupled" and mstyle in ("distributed", "ultra"))
+            or (mmode == "internal_embedded" and wmem <= 128) or mmode == "external"):
+        bram = 0
+    else:
+        bram = est.mvau_depth_ladder(omega, mem_width)
+    wbits = W * MW * MH
+    bram_eff = 1 if bram == 0 else wbits / (bram * 36 * 512)
+    uram_eff = 1 if uram == 0 else wbits / (uram * 72 * 4096)
+
+    impl = op.impl.data
+    if impl == "rtl" and _finn_has_no_rtl_mvu(op, fpgapart):
+        impl = "hls"  # stand-in: see the module docstring
+    lut = dsp = 0
+    res_type = op.value_of("res_type")
+    if impl == "hls":
+        c0, c1, c2 = 300, 1.1, 0
+        if (mmode == "internal_decoupled" and mstyle == "distributed") or (
+            mmode == "internal_embedded" and wmem <= 128
+        ):
+            c2 = (P * Q * W) * est.ceil(wmem / 64)
+        mult = 0 if res_type == "dsp" else Q * (2 * est.ceil((W + A) / 6) - 1) * (W + A)
+        addertree = (W + A) * (2 * Q - 1)
+        acc_dt_bits = acc_bits if acc_bits is not None else dt.mvau_acc_bits(op, minimize, last_node)
+        alpha = math.log(MW, 2) + W + A - 1 - int(dt.mvau_input_signed(op))
+        acc = min(acc_dt_bits, math.ceil(alpha + math.log(1 + 2**-alpha, 2) + 1))
+        thr = comp = 0
+        if tmem and op.value_of("ram_style_thresholds") == "distributed":
+            B = op.out_type().element_bits
+            thr = (2**B - 1) * acc * est.ceil(tmem / 64)
+            comp = (2**B - 1) * acc
+        lut = int(c0 + c1 * (P * (mult + addertree + acc + thr + comp)) + c2)
+        dsp = int(P * Q * math.ceil((W + A) / 48)) if res_type == "dsp" else 0
+    elif impl == "rtl":
+        if est.dsp_block(fpgapart) == "DSP58":
+            dsp = P * est.ceil(Q / 3)
+        else:
+            dsp = est.ceil(P / 4) * Q
+    return est.result(bram, lut, uram, dsp, bram_eff, uram_eff)
+
+
+def _finn_has_no_rtl_mvu(op: df.MVAUOp, fpgapart: str) -> bool:
+    from finn_xdsl.kernels import finn_blocker
+
+    return finn_blocker(op, "rtl", fpgapart) is not None
+
+
+# ----------------------------------------------------------------------------- reference
+# the bit-exact semantics on the normal (unfolded) int64 tensors, for sim.dataflow's interpreter
+
+
+def reference(op: df.MVAUOp, args: tuple) -> tuple:
+    return (k.mvau(args[0], op.weight_values(), op.threshold_values(), op.value_of("act_val"),
+                   op.value_of("binary_xnor"), k.bipolar_out(op)),)
+
+
 # ----------------------------------------------------------------------------- token model
 # cycle-exact handshakes of the rtl/ module (finn_xdsl.sim.tokensim_layers explains the protocol)
 
@@ -376,4 +458,9 @@ SPEC = LayerSpec(
     blocker=blocker,
     finn_blocker=finn_blocker,
     tokens=tokens,
+    reference=reference,
+    finn_resources=mvau_resources,
+    fold_dims=lambda op: {"pe": ("MH", op.mh), "simd": ("MW", op.mw)},
+    in_lanes=simd_lanes,
+    out_lanes=lambda op, source: op.value_of("pe"),
 )

@@ -4,12 +4,20 @@ no library module, its wrapper is three assigns."""
 from __future__ import annotations
 
 from finn_xdsl.dialects import dataflow as df
-from finn_xdsl.kernels import LayerSpec
+from finn_xdsl.kernels import LayerSpec, any_lanes
 from finn_xdsl.kernels.plan import LayerPlan, new_plan
 
 
 def rtl(op: df.ReshapeOp) -> LayerPlan:
     return new_plan(op, "", summary="wire")
+
+
+# ----------------------------------------------------------------------------- reference
+# the bit-exact semantics on the normal (unfolded) int64 tensors, for sim.dataflow's interpreter
+
+
+def reference(op: df.ReshapeOp, args: tuple) -> tuple:
+    return (args[0].reshape(op.out_type().shape),)
 
 
 SPEC = LayerSpec(
@@ -22,4 +30,7 @@ SPEC = LayerSpec(
     rtl=rtl,
     hls=None,
     finn_variants=(),
+    reference=reference,
+    in_lanes=any_lanes,
+    out_lanes=lambda op, source: source,
 )

@@ -9,9 +9,11 @@ from __future__ import annotations
 import numpy as np
 
 from finn_xdsl.dialects import dataflow as df
-from finn_xdsl.kernels import LayerSpec
+from finn_xdsl.estimates import resources as est
+from finn_xdsl.kernels import LayerSpec, simd_lanes
 from finn_xdsl.kernels.hls_plan import HlsPlan, simple_call
 from finn_xdsl.kernels.plan import LayerPlan, Refusal, elem, new_plan
+from finn_xdsl.sim import dataflow_kernels as k
 from finn_xdsl.sim.tokensim_layers import NEVER, Node
 
 
@@ -80,6 +82,126 @@ def finn_blocker(op: df.SWGOp, style: str, fpgapart: str) -> str | None:
     if kh == kw and ih == iw and oh == ow and sh == sw and dh == dw == 1:
         return None
     return "the 2-D HLS ConvolutionInputGenerator needs a square kernel, image and output, equal strides and no dilation"
+
+
+# ----------------------------------------------------------------------------- FINN's resources
+# FINN's node_res_estimation for this op, formula for formula (finn_xdsl.estimates.resources)
+
+
+def _ram_width_for_depth(depth: int) -> int:
+    if depth <= 512:
+        return 36
+    if depth <= 1024:
+        return 18
+    if depth <= 2048:
+        return 9
+    if depth <= 4096:
+        return 4
+    if depth <= 8192:
+        return 2
+    return 1
+
+
+def swg_rtl_buffer_depth(op: df.SWGOp) -> int:
+    """ConvolutionInputGenerator_rtl buffer depth (default / parallel implementation)."""
+    is_1d, (ih, iw), _, (kh, kw), (sh, sw), (dh, dw), cf = op._normalized()
+    if swg_rtl_impl_style(op) == "parallel":
+        return ((kh - 1) * dh * iw + (kw - 1) * dw) * cf + 2
+    depth = ((kh - 1) * dh * iw + (kw - 1) * dw + 1) * cf
+    depth += max(0, (sw - 1 - kh * kw) * cf) + max(0, ((sh - 1) * iw - kh * kw) * cf)
+    return depth
+
+
+def swg_rtl_impl_style(op: df.SWGOp) -> str:
+    kh, kw = op.value_of("kernel")
+    return "parallel" if op.value_of("parallel_window") or (kh == 1 and kw == 1) else "default"
+
+
+def swg_resources(op: df.SWGOp, fpgapart: str = est.DEFAULT_PART, **_) -> dict:
+    impl = op.impl.data
+    ram_style = op.value_of("ram_style")
+    Q = op.value_of("simd")
+    A = op.in_type().element_bits
+    is_1d, (ih, iw), (oh, ow), (kh, kw), (sh, sw), (dh, dw), cf = op._normalized()
+    C = op.in_type().channels
+    if impl == "rtl":
+        width = Q * A
+        style = swg_rtl_impl_style(op)
+        if style == "parallel":
+            depth = (iw - ((kw - 1) * dw + 1)) + iw * (dh - 1)
+            count = 0 if is_1d else kh - 1
+        else:
+            depth = swg_rtl_buffer_depth(op)
+            count = 1
+        bram = uram = 0
+        lut = 300
+        if ram_style in ("block", "auto") and count:
+            bram = est.ceil(depth / 16384) * est.ceil(width / _ram_width_for_depth(depth)) * count
+        elif ram_style == "ultra" and count:
+            uram = est.ceil(depth / 4096) * est.ceil(width / 72) * count
+        elif ram_style == "distributed":
+            lut += width * est.ceil(depth / 38) * max(count, 1)
+        return est.result(bram=bram, lut=lut, uram=uram)
+    if impl == "hls":
+        k, stride = kh, sh
+        variant = _swg_hls_variant(op)
+        if variant == "2d":
+            depth = iw * C // Q
+        elif variant == "1d_parallel":
+            depth = 0
+        elif variant == "1d":
+            depth = (kw - 1) * C // Q
+        elif variant == "1d_dws_naive":
+            depth = iw * C // Q
+        else:
+            depth = kw * C // Q
+        bram = uram = ram_luts = 0
+        if ram_style in ("block", "auto") and variant != "1d_parallel":
+            rw = _ram_width_for_depth(depth)
+            if variant == "2d":
+                bram = (k + stride) * est.ceil(Q * A / rw) * est.ceil(iw * C / Q / depth)
+            else:
+                bram = est.ceil(Q * A / rw) * est.ceil(depth / 18432)
+        elif ram_style == "ultra":
+            if variant == "2d":
+                uram = (k + stride) * est.ceil(Q * A / 64) * est.ceil(iw * C / Q / 4096)
+            elif variant != "1d_parallel":
+                uram = est.ceil(Q * A / 72) * est.ceil(depth / 4096)
+        elif ram_style == "distributed":
+            if variant == "2d":
+                ram_luts = (k + stride) * Q * A * est.ceil(iw * C / Q / 64)
+            elif variant == "1d":
+                ram_luts = est.ceil(A * (kw - 1) * C / 64)
+            elif variant == "1d_dws_naive":
+                ram_luts = est.ceil(A * iw * C / 64)
+            elif variant == "1d_parallel":
+                ram_luts = est.ceil(Q * A * (kw + 1) / 64)
+            else:
+                ram_luts = est.ceil(A * kw * C / 64)
+        return est.result(bram=bram, lut=300 + ram_luts, uram=uram)
+    return est.result()
+
+
+def _swg_hls_variant(op: df.SWGOp) -> str:
+    is_1d, _, _, _, (sh, sw), (dh, dw), cf = op._normalized()
+    if not is_1d:
+        return "2d"
+    depthwise = op.value_of("depthwise")
+    if op.value_of("parallel_window") and cf == 1 and not depthwise and sw == 1 and dw == 1:
+        return "1d_parallel"
+    if not depthwise:
+        return "1d"
+    if dw == 1 and sw in (1, 2):
+        return "1d_dws"
+    return "1d_dws_naive"
+
+
+# ----------------------------------------------------------------------------- reference
+# the bit-exact semantics on the normal (unfolded) int64 tensors, for sim.dataflow's interpreter
+
+
+def reference(op: df.SWGOp, args: tuple) -> tuple:
+    return (k.im2col(args[0], *op.window()),)
 
 
 # ----------------------------------------------------------------------------- token model
@@ -197,6 +319,13 @@ def tokens(op: df.SWGOp, fifo_depth: int | None = None) -> Node:
                bool(op.value_of("depthwise")))
 
 
+def out_lanes(op: df.SWGOp, source_lanes: int) -> int:
+    """SIMD lanes of a pixel, or a whole window's kh·kw·SIMD with parallel_window."""
+    (kh, kw) = op.value_of("kernel")
+    simd = op.value_of("simd")
+    return kh * kw * simd if op.value_of("parallel_window") else simd
+
+
 SPEC = LayerSpec(
     op=df.SWGOp,
     rtl_module="fx_swg",
@@ -211,4 +340,9 @@ SPEC = LayerSpec(
     blocker=blocker,
     finn_blocker=finn_blocker,
     tokens=tokens,
+    reference=reference,
+    finn_resources=swg_resources,
+    fold_dims=lambda op: {"simd": ("C", op.in_type().channels)},
+    in_lanes=simd_lanes,
+    out_lanes=out_lanes,
 )

@@ -16,7 +16,9 @@ import numpy as np
 
 from finn_xdsl.dialects import dataflow as df
 from finn_xdsl.dialects import qonnx_types as qt
-from finn_xdsl.kernels import LayerSpec
+from finn_xdsl.estimates import datatypes as dt
+from finn_xdsl.estimates import resources as est
+from finn_xdsl.kernels import LayerSpec, pe_over_channels
 from finn_xdsl.kernels.hls_plan import ConstArray, HlsPlan, copy_glue, storage, template_args
 from finn_xdsl.kernels.packing import encode
 from finn_xdsl.kernels.plan import (
@@ -28,6 +30,7 @@ from finn_xdsl.kernels.plan import (
     signed_bits,
     thresholds_full,
 )
+from finn_xdsl.sim import dataflow_kernels as k
 from finn_xdsl.sim.tokensim_layers import Node, until
 
 
@@ -114,6 +117,67 @@ def blocker(op: df.ThresholdingOp, style: str) -> str | None:
     return None
 
 
+# ----------------------------------------------------------------------------- FINN's resources
+# FINN's node_res_estimation for this op, formula for formula (finn_xdsl.estimates.resources)
+
+
+def thresholding_rtl_memory(op: df.ThresholdingOp) -> dict:
+    """Thresholding_rtl per-type primitive counts {"URAM": n, "BRAM18": n, "LUTRAM": n}."""
+    pe = op.value_of("pe")
+    wt = dt.thresholding_weight_bits(op)
+    n = op.out_type().element_bits
+    cf = op.in_type().channels / pe
+    uniform = op.value_of("uniform_thres") or False
+    if uniform:
+        geoms = [(n - x, cf * 2**x) for x in range(1, n)]
+    else:
+        geoms = [(wt, cf * 2**x) for x in range(n)]
+    trig_b = op.value_of("depth_trigger_bram") or 0
+    trig_u = op.value_of("depth_trigger_uram") or 0
+    res: dict[str, int] = {}
+    for width, depth in geoms:
+        prims = est.MEM_PRIMITIVES_VERSAL
+        if trig_b != 0 or trig_u != 0:
+            if trig_b <= depth < trig_u:
+                prims = {k: v for k, v in prims.items() if "BRAM" in k}
+            elif depth >= trig_u:
+                prims = {k: v for k, v in prims.items() if "URAM" in k}
+        name, (count, _, _) = est.memutil_alternatives(width, depth, prims)[0]
+        kind = name.split("_")[0]
+        res[kind] = res.get(kind, 0) + pe * count
+    return res
+
+
+def thresholding_hls_like(A: int, P: int, tmem: int, ram_style: str) -> tuple[int, int]:
+    """Thresholding_hls / ChannelwiseOp_hls: (BRAM_18K, LUT)."""
+    bram = est.ceil(A * P / 16) * est.ceil(tmem / 1024) if ram_style == "block" and tmem > 1 else 0
+    lut = A * P
+    if ram_style == "distributed" and tmem > 1:
+        lut += P * A * est.ceil(tmem / 64)
+    return bram, lut
+
+
+def thresholding_resources(op: df.ThresholdingOp, fpgapart: str = est.DEFAULT_PART, **_) -> dict:
+    impl = op.impl.data
+    P = op.value_of("pe")
+    if impl == "hls":
+        tmem = op.in_type().channels // P
+        bram, lut = thresholding_hls_like(op.in_type().element_bits, P, tmem, op.value_of("ram_style"))
+        return est.result(bram=bram, lut=lut)
+    if impl == "rtl":
+        mem = thresholding_rtl_memory(op)
+        return est.result(bram=mem.get("BRAM18", 0), lut=mem.get("LUTRAM", 0), uram=mem.get("URAM", 0))
+    return est.result()
+
+
+# ----------------------------------------------------------------------------- reference
+# the bit-exact semantics on the normal (unfolded) int64 tensors, for sim.dataflow's interpreter
+
+
+def reference(op: df.ThresholdingOp, args: tuple) -> tuple:
+    return (k.multithreshold(args[0], op.threshold_values(), op.value_of("act_val"), k.bipolar_out(op)),)
+
+
 # ----------------------------------------------------------------------------- token model
 # cycle-exact handshakes of the rtl/ module (finn_xdsl.sim.tokensim_layers explains the protocol)
 
@@ -172,4 +236,7 @@ SPEC = LayerSpec(
     memories=memories,
     blocker=blocker,
     tokens=tokens,
+    reference=reference,
+    finn_resources=thresholding_resources,
+    fold_dims=pe_over_channels,
 )
