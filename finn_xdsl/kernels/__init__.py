@@ -67,7 +67,9 @@ class LayerSpec:
     estimate). Folding: `fold_dims(op)` the folding factors (property -> (the dimension it
     must divide, its size)); `in_lanes(op, index)` the lanes operand `index` needs (None:
     it takes whatever comes; default: the layer's PE), `out_lanes(op, source_lanes)` its
-    results' lanes (default: its input lanes, or the source's)."""
+    results' lanes (default: its input lanes, or the source's). `finn_fold`: "pe" when
+    FINN's SetFolding raises the op's PE over its channels (its MVAU and SWG rules, and
+    FMPadding's SIMD, are set-folding's own)."""
 
     op: type[df.DataflowOperation]
     rtl_module: str | None
@@ -88,6 +90,7 @@ class LayerSpec:
     fold_dims: Callable[[Any], dict[str, tuple[str, int]]] = lambda op: {}
     in_lanes: Callable[[Any, int], int | None] | None = None
     out_lanes: Callable[[Any, int], int] | None = None
+    finn_fold: str = ""
 
     @property
     def complete(self) -> bool:

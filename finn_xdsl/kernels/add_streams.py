@@ -84,4 +84,5 @@ SPEC = LayerSpec(
     tokens=tokens,
     reference=reference,
     fold_dims=pe_over_channels,
+    finn_fold="pe",
 )

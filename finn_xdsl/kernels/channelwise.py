@@ -86,4 +86,5 @@ SPEC = LayerSpec(
     reference=reference,
     finn_resources=channelwise_resources,
     fold_dims=pe_over_channels,
+    finn_fold="pe",
 )

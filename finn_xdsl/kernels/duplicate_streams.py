@@ -100,4 +100,5 @@ SPEC = LayerSpec(
     tokens=tokens,
     reference=reference,
     fold_dims=pe_over_channels,
+    finn_fold="pe",
 )

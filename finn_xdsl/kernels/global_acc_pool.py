@@ -47,4 +47,5 @@ SPEC = LayerSpec(
     hls_decide=hls_decide,
     reference=reference,
     fold_dims=pe_over_channels,
+    finn_fold="pe",
 )

@@ -84,4 +84,5 @@ SPEC = LayerSpec(
     reference=reference,
     fold_dims=lambda op: {"pe": ("Labels", op.in_type().channels)},
     out_lanes=lambda op, source: 1,
+    finn_fold="pe",
 )

@@ -239,4 +239,5 @@ SPEC = LayerSpec(
     reference=reference,
     finn_resources=thresholding_resources,
     fold_dims=pe_over_channels,
+    finn_fold="pe",
 )

@@ -46,6 +46,7 @@ from xdsl.passes import ModulePass
 from finn_xdsl.dialects import dataflow as df
 from finn_xdsl.dialects.dataflow_types import element_bits
 from finn_xdsl.errors import FinnError
+from finn_xdsl.kernels import specs
 from finn_xdsl.passes.folding_utils import (
     divisors,
     max_cycles,
@@ -53,8 +54,11 @@ from finn_xdsl.passes.folding_utils import (
     verify_partition,
 )
 
-_PE_OPS = (df.ThresholdingOp, df.ChannelwiseOp, df.AddStreamsOp, df.DuplicateStreamsOp,
-           df.GlobalAccPoolOp, df.LabelSelectOp)
+
+def _finn_fold(op: df.DataflowOperation) -> str:
+    """How FINN's SetFolding folds the op beyond its MVAU and SWG rules (the layer spec's)."""
+    spec = specs().get(type(op))
+    return spec.finn_fold if spec is not None else ""
 
 
 @dataclass
@@ -106,9 +110,7 @@ class _Folder:
         match op:
             case df.MVAUOp():
                 self.fold_mvau(op, target)
-            case df.LabelSelectOp():
-                self.optimize(op, "pe", op.in_type().channels, target)
-            case _ if isinstance(op, _PE_OPS):
+            case _ if _finn_fold(op) == "pe":
                 self.optimize(op, "pe", op.in_type().channels, target)
             case df.SWGOp():
                 if op.value_of("depthwise"):
