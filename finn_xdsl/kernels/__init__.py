@@ -22,6 +22,7 @@ verify, flow or tools.
 from __future__ import annotations
 
 import importlib
+import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -33,9 +34,8 @@ from finn_xdsl.errors import FinnError
 from finn_xdsl.kernels.hls_plan import AP_INT_LIMIT, HlsPlan
 from finn_xdsl.kernels.plan import LayerPlan, Port, Refusal, padded, stream_ports  # noqa: F401
 
-# the per-layer modules, one file per layer (each defines SPEC)
-_LAYER_MODULES = ("mvau", "thresholding", "channelwise", "swg", "fmpadding", "maxpool", "global_acc_pool",
-                  "label_select", "add_streams", "duplicate_streams", "dwc", "fifo", "reshape")
+# the modules of this package that are not a layer's (every other one defines SPEC)
+_SHARED_MODULES = {"attrs", "hls_plan", "packing", "plan"}
 # rtl/ modules that realise no layer by themselves but are instantiated by wrappers
 _GLUE_LIBRARY = {"fx_memstream": ("fx_memstream",)}
 STYLES = ("hls", "rtl")
@@ -120,9 +120,10 @@ _SPECS: dict[type, LayerSpec] = {}
 def specs() -> dict[type, LayerSpec]:
     """Op class -> spec, for every layer (the per-layer modules are imported on first use)."""
     if not _SPECS:
-        for name in _LAYER_MODULES:
-            spec = importlib.import_module(f"finn_xdsl.kernels.{name}").SPEC
-            _SPECS[spec.op] = spec
+        for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+            if info.name not in _SHARED_MODULES:
+                spec = importlib.import_module(f"{__name__}.{info.name}").SPEC
+                _SPECS[spec.op] = spec
     return _SPECS
 
 
