@@ -5,17 +5,24 @@ told below the passes.
 A spec names the layer's rtl/ module (and the rtl/ files it needs) and its hls/ template,
 says which configurations each of our libraries implements (`blocker`) and which FINN's
 own variants implement (`finn_variants`, `finn_blocker`: FINN's SpecializeLayers rules),
-and decides the layer's plan (`plan`: every parameter value, the memory-file names and
-contents, the wrapper glue; `hls`: how the template is called). Passes, backends,
-estimates and simulators look a layer up here (`spec_of`) instead of keeping their own
-per-op tables, so adding a layer means its dialect op, its `kernels/<layer>.py`, its
-reference kernel in sim/, its rtl/ module, its hls/ template and its tests.
+decides the layer's plan (`rtl`, `hls_decide`: every parameter value, the memory-file
+names and contents, the wrapper glue; `hls`: how the template is called), and holds its
+token model (`tokens`), its reference hook (`reference`), FINN's resource formula
+(`finn_resources`) and its folding facts (`fold_dims`, `in_lanes`, `out_lanes`,
+`finn_fold`); its cycle formula is the op's own `cycles()`. Passes, backends, estimates
+and simulators look a layer up here (`spec_of`, `specs`) instead of keeping their own
+per-op tables. Adding a layer therefore touches: its op in
+`dialects/dataflow_<group>.py`, its `kernels/<layer>.py` (defining `SPEC`; the registry
+finds the module by itself), its numpy kernel in `sim/dataflow_kernels.py`, its rtl/
+module, its hls/ template and its tests (`tests/kernels/test_<layer>.py`). Optional: an
+area model of the rtl/ module in `estimates/rtl/` (without one, `-t report` says so).
 
 Decisions live in the IR: the `legalize-layers` pass records each layer's plan as the
 attribute `plan` (see `kernels.attrs`); `plan_of` reads it back, or decides it when the IR
 was not legalised (e.g. `finn-opt -t sv` straight after lower-to-hw).
 
-Layering: kernels import dialects (and the base modules) only, never passes, backends,
+Layering: kernels import dialects, estimates (FINN's shared formula helpers), sim (the
+numpy kernels and the token-model protocol) and the base modules; never passes, backends,
 verify, flow or tools.
 """
 
@@ -50,9 +57,9 @@ class LayerSpec:
     """Everything the package knows about one dataflow layer op, below the passes.
 
     `rtl_module`: the rtl/ module ("" for a wire, None when rtl/ has none); `library`: the
-    rtl/ files a wrapper needs, by the module the plan picks (that module first). `hls_template`: the hls/ template
-    function (None when hls/ has none), in `hls_header`, with `hls_params` its template
-    parameters in order. `rtl(op)` decides the rtl plan (raising `Refusal`);
+    rtl/ files a wrapper needs, by the module the plan picks (that module first).
+    `hls_template`: the hls/ template function (None when hls/ has none), in
+    `hls_header`, with `hls_params` its template parameters in order. `rtl(op)` decides the rtl plan (raising `Refusal`);
     `hls_decide(op)` the plan of an HLS layer (None: the rtl plan, the templates being
     the modules' twins), `hls(op, plan)` the template call; `memories(op, plan)` fills a
     plan read back from the IR with the memory contents. `blocker(op, style)` says why
