@@ -16,10 +16,11 @@ records it as the layer's attribute `plan` (`kernels.attrs` spells it out):
 `-t sv`, `-t hls`, `-t tcl`, `-t report`, lower-to-hw and the layer simulators read the
 recorded plan (`kernels.plan_of`) instead of deciding again; on IR this pass has not seen
 they decide the same plan themselves, as CIRCT's ExportVerilog prepares its input itself.
-A layer the library cannot realise is a one-line error naming it and the reason. The plan
-depends on the folding, the types and the constants, so every run decides every plan
-afresh: the pass is idempotent, and a plan never outlives a change it depended on when
-the pass runs after that change.
+A layer the library cannot realise is a one-line error naming it and the reason, and no
+plan is recorded. A plan depends on the folding, the types and the constants, and no pass
+updates it, so this pass runs last, right before the targets (finn-build legalises a
+copy of the final IR for its targets); each run decides every plan afresh, so it is
+idempotent and re-running it after a change brings the plans up to date.
 """
 
 from __future__ import annotations
