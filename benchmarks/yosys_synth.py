@@ -86,7 +86,7 @@ def module_design(module: str, params: dict, files: dict[str, str] | None = None
 
 
 def wrapper_design(plan) -> Design:
-    """The wrapper `-t sv` prints for a sv_layers.LayerPlan, with its library and memory files."""
+    """The wrapper `-t sv` prints for a kernels.plan.LayerPlan, with its library and memory files."""
     from finn_xdsl.backends.sv import print_wrapper
 
     files = library_files([*plan.library, plan.module] if plan.module else plan.library)

@@ -25,16 +25,6 @@ MAX_FILE_LINES = 600
 # (file relative to the repository, qualified function name): why it is still long.
 # Remove a line when the function is split.
 KNOWN_OVERSIZED: dict[tuple[str, str], str] = {
-    ("finn_xdsl/backends/hls.py", "print_cpp"):
-        "prints the top function and its glue processes in one pass; the glue moves to kernels/",
-    ("finn_xdsl/backends/sv.py", "print_wrapper"):
-        "prints ports, parameters, memories and glue of any layer; splits along the recorded plan",
-    ("finn_xdsl/backends/sv_layers.py", "_mvau"):
-        "the MVAU's whole RTL plan (widths, weights, thresholds, xnor glue); moves to kernels/",
-    ("finn_xdsl/passes/lower_to_hw.py", "_lower_partition"):
-        "builds externs, instances and wiring of a partition in one loop",
-    ("finn_xdsl/sim/tokensim.py", "run_nodes"):
-        "the simulation loop with its deadlock and quiet-cycle bookkeeping inline",
 }
 
 

@@ -43,18 +43,6 @@ FORBIDDEN = {
 
 # (importing module, imported module): why it is still there. Remove a line with its import.
 KNOWN_VIOLATIONS: dict[tuple[str, str], str] = {
-    ("finn_xdsl.passes.lower_to_hw", "finn_xdsl.backends.sv_layers"):
-        "the RTL plan (ports, padded widths, legalize) of each layer lives in the SV backend; "
-        "it moves to the kernels/ registry, which both will read",
-    ("finn_xdsl.backends.folding_config", "finn_xdsl.passes.apply_folding"):
-        "FINN's folding attribute <-> property table (FINN_TO_PROP, has_prop) lives with the "
-        "pass that reads it; it belongs with FINN's folding schema (estimates/) or kernels/",
-    ("finn_xdsl.backends.folding_config", "finn_xdsl.passes.folding_utils"):
-        "partitions() and is_2d_maxpool() are IR queries kept with the folding passes; one "
-        "way to list partitions (dialects/dataflow) and the layer spec (kernels/) replace them",
-    ("finn_xdsl.estimates.resources", "finn_xdsl.passes.specialize"):
-        "FINN's resource formulas ask specialize which variant FINN would pick (blocker); "
-        "the capability check moves to kernels/",
 }
 
 

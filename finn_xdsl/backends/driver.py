@@ -8,7 +8,7 @@ Writes into DIR:
   what the accelerator's DMA moves: `pack_input(x)` -> uint8 array (one little-endian
   `ceil(lanes·bits/8)`-byte word per beat, FINN's ishape_packed) and `unpack_output(buf)`,
   plus the beat-level `input_beats` / `output_tensor` the simulation bench uses.
-- `packing.py`: a verbatim copy of `finn_xdsl/sim/packing.py`.
+- `packing.py`: a verbatim copy of `finn_xdsl/kernels/packing.py`.
 
 The driver imports only numpy and that copy, not finn_xdsl: it runs on the board's
 processor (a PYNQ image), where xDSL and the compiler have no business, yet the bits are
@@ -30,7 +30,7 @@ from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.utils.target import Target
 
-from finn_xdsl.sim import packing
+from finn_xdsl.kernels import packing
 from finn_xdsl.sim.host import StreamFormat, input_formats, output_formats, the_partition
 
 _TEMPLATE = '''\

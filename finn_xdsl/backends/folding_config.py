@@ -22,8 +22,7 @@ from xdsl.dialects.builtin import ModuleOp
 from xdsl.utils.target import Target
 
 from finn_xdsl.dialects import dataflow as df
-from finn_xdsl.passes.apply_folding import FINN_TO_PROP, has_prop
-from finn_xdsl.passes.folding_utils import is_2d_maxpool, partitions
+from finn_xdsl.estimates.folding import FINN_TO_PROP, has_prop, is_2d_maxpool
 
 KEY_ORDER = ("PE", "SIMD", "parallel_window", "ram_style", "depth", "impl_style", "resType",
              "mem_mode", "runtime_writeable_weights")
@@ -49,7 +48,7 @@ def layer_config(op: df.DataflowOperation) -> dict[str, Any]:
 
 def folding_config(module: ModuleOp) -> dict[str, Any]:
     config: dict[str, Any] = {"Defaults": {}}
-    for part in partitions(module):
+    for part in df.partitions(module):
         for op in part.layers():
             if isinstance(op, _SKIPPED):
                 continue

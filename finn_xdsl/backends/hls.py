@@ -20,8 +20,9 @@ For every impl="hls" layer `L` of every `dataflow.partition` writes `DIR/L/`:
 
 plus `DIR/include/`: copies of the hls/ headers the layers use, so DIR is self-contained.
 
-Every decision is taken by `hls_layers.legalize_hls` for all layers before anything is
-written; this printer only prints. Output is byte-identical across runs.
+Every decision is in the layers' plans (recorded by `legalize-layers`, see
+`kernels.plan_of`), read for all layers before anything is written; this printer only
+prints. Output is byte-identical across runs.
 """
 
 from __future__ import annotations
@@ -34,10 +35,10 @@ from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.utils.target import Target
 
-from finn_xdsl.backends.hls_layers import Glue, HlsPlan, Rom, legalize_hls
 from finn_xdsl.boards import DEFAULT_PART
-from finn_xdsl.dialects import dataflow as df
 from finn_xdsl.errors import FinnError
+from finn_xdsl.kernels import hls_plans
+from finn_xdsl.kernels.hls_plan import Glue, HlsPlan, Rom
 from finn_xdsl.layer_libraries import HLS_VLNV, hls_dir, hls_vlnv
 
 VENDOR, LIBRARY, VERSION = HLS_VLNV
@@ -58,15 +59,9 @@ class HlsLayer:
         return hls_vlnv(self.name)
 
 
-def hls_layers_of(module: ModuleOp) -> list[df.DataflowOperation]:
-    """The impl="hls" layers of every partition, in graph order."""
-    return [layer for op in module.walk() if isinstance(op, df.PartitionOp) for layer in op.layers()
-            if layer.impl.data == "hls"]
-
-
 def legalize_module(module: ModuleOp) -> list[HlsPlan]:
     """Plans of every impl="hls" layer, in graph order (FinnError for the first bad one)."""
-    return [legalize_hls(layer) for layer in hls_layers_of(module)]
+    return hls_plans(module, "-t hls")
 
 
 # ----------------------------------------------------------------------------- printing
@@ -207,22 +202,7 @@ def print_cpp(plan: HlsPlan) -> str:
     if plan.rom is not None:
         out += _rom_reader(plan.rom)
     rom_bits = plan.rom.bits if plan.rom is not None else 0
-    if plan.weight_stream:
-        assert plan.rom is not None
-        out += ["// the weight ROM read in order, once per input vector (mem_mode internal_decoupled)",
-                f"void weight_streamer({_stream(rom_bits)}& w) {{", *plan.rom.pragmas,
-                "    unsigned t = 0;",
-                f"    for (unsigned i = 0; i < COUNT * {len(plan.rom.words)}; i++) {{",
-                "#pragma HLS PIPELINE II = 1",
-                f"        w.write({plan.rom.name}_word(t));",
-                f"        t = t == {len(plan.rom.words) - 1} ? 0 : t + 1;",
-                "    }", "}", ""]
-    elif plan.rom is not None:
-        out += ["// the ROM as the array fx_mvau_core indexes (mem_mode internal_embedded)",
-                "struct WeightRom {",
-                f"    ap_uint<{rom_bits}> operator[](unsigned t) const {{",
-                "#pragma HLS INLINE",
-                f"        return {plan.rom.name}_word(t);", "    }", "};", ""]
+    out += _weight_access(plan)
     # the compute process: the template call on the template-side streams
     params = [f"{_stream(g.inner_width)}& {g.inner}" for g in plan.inputs]
     if plan.weight_stream:
@@ -243,7 +223,34 @@ def print_cpp(plan: HlsPlan) -> str:
         out += list(a.pragmas)
     out += plan.pragmas
     out += [f"    {plan.function}<{targs}>({', '.join(call)});", "}", "", f"}}  // namespace {ns}", ""]
-    # the top function
+    return "\n".join(out + _top_function(plan, ns))
+
+
+def _weight_access(plan: HlsPlan) -> list[str]:
+    """The weight streamer process (internal_decoupled) or the ROM as an array (embedded)."""
+    if plan.rom is None:
+        return []
+    rom_bits = plan.rom.bits
+    if plan.weight_stream:
+        return ["// the weight ROM read in order, once per input vector (mem_mode internal_decoupled)",
+                f"void weight_streamer({_stream(rom_bits)}& w) {{", *plan.rom.pragmas,
+                "    unsigned t = 0;",
+                f"    for (unsigned i = 0; i < COUNT * {len(plan.rom.words)}; i++) {{",
+                "#pragma HLS PIPELINE II = 1",
+                f"        w.write({plan.rom.name}_word(t));",
+                f"        t = t == {len(plan.rom.words) - 1} ? 0 : t + 1;",
+                "    }", "}", ""]
+    return ["// the ROM as the array fx_mvau_core indexes (mem_mode internal_embedded)",
+            "struct WeightRom {",
+            f"    ap_uint<{rom_bits}> operator[](unsigned t) const {{",
+            "#pragma HLS INLINE",
+            f"        return {plan.rom.name}_word(t);", "    }", "};", ""]
+
+
+def _top_function(plan: HlsPlan, ns: str) -> list[str]:
+    """The top function: AXI-Stream ports, the DATAFLOW region of glue, streamer and compute."""
+    rom_bits = plan.rom.bits if plan.rom is not None else 0
+    out = []
     ports = [f"{_stream(g.port.width)}& {g.port.name}" for g in plan.glue]
     out.append(f"void {plan.name}({', '.join(ports)}) {{")
     out += [f"#pragma HLS INTERFACE axis port = {g.port.name}" for g in plan.glue]
@@ -273,8 +280,7 @@ def print_cpp(plan: HlsPlan) -> str:
     for g in plan.outputs:
         if _glued(g, plan):
             out.append(f"    {ns}::glue_{g.port.name}({g.inner}, {g.port.name});")
-    out += ["}", ""]
-    return "\n".join(out)
+    return out + ["}", ""]
 
 
 def print_tcl(plan: HlsPlan, clock_ns: float, fpgapart: str) -> str:

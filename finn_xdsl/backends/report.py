@@ -11,7 +11,7 @@ minimize_bit_width step gives, as FINN's flow always runs it before its estimate
 
 Whose formulas: `impl` is the backend that realises a layer, so an impl="rtl" layer is OUR
 rtl/ wrapper, not FINN's block, and is estimated with the models of our modules
-(finn_xdsl/estimates/rtl, fitted against Yosys): plan = sv_layers.legalize(layer), the
+(finn_xdsl/estimates/rtl, fitted against Yosys): plan = kernels.plan_of(layer), the
 library module at plan.params plus the wrapper glue (the fx_memstream an
 internal_decoupled MVAU carries; the 2p - MW adders of a raw bipolar MVAU), in FINN's keys:
 LUT = LUT + LUTRAM cells, BRAM_18K, DSP, URAM 0, BRAM_efficiency = bits held in block RAM /
@@ -33,13 +33,13 @@ from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.utils.target import Target
 
-from finn_xdsl.backends.sv_layers import LayerPlan, legalize
 from finn_xdsl.boards import DEFAULT_PART
 from finn_xdsl.dialects import dataflow as df
-from finn_xdsl.errors import FinnError
 from finn_xdsl.estimates.network import estimate_reports
 from finn_xdsl.estimates.resources import KEYS
 from finn_xdsl.estimates.rtl import MODEL_KEYS, module_resources
+from finn_xdsl.kernels import decide, plan_of, style_of
+from finn_xdsl.kernels.plan import LayerPlan, Refusal
 from finn_xdsl.utils.atomic import write_json_atomic
 
 BRAM18_BITS = 18 * 1024
@@ -99,9 +99,9 @@ def rtl_model(layer: df.DataflowOperation) -> tuple[dict | None, str]:
     "bram_bits"}, description), or (None, why) when a module has no model or the library
     cannot realise the layer."""
     try:
-        plan = legalize(layer)
-    except FinnError as e:
-        return None, f"-t sv cannot realise it: {e}"
+        plan = plan_of(layer) if style_of(layer) == "rtl" else decide(layer, "rtl")
+    except Refusal as e:
+        return None, f"-t sv cannot realise it: -t sv: {e}"
     return plan_model(plan)
 
 

@@ -2,7 +2,7 @@
 The stitched top level of `-t sv`: each `hw.module` of the IR (from `lower-to-hw`) printed
 as a plain SystemVerilog module over the per-layer wrappers.
 
-Two halves, as for the wrappers (`sv_layers` / `sv.py`): `legalize_top` checks the hw IR
+Two halves, as for the wrappers (the layer plans of `kernels` / `sv.py`): `legalize_top` checks the hw IR
 has the one shape this printer handles — a `hw.module` whose body is `hw.instance`s of
 modules present in the IR plus `hw.output`, all ports and values `iN` — and names every
 net; `print_top` only prints. Anything else is a one-line FinnError, so a hand-edited or

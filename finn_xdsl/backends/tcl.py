@@ -53,9 +53,10 @@ from xdsl.dialects.builtin import IntegerType, ModuleOp, StringAttr
 from xdsl.ir import BlockArgument, OpResult, SSAValue
 from xdsl.utils.target import Target
 
-from finn_xdsl.backends.sv import hls_layers, legalize_module
+from finn_xdsl.backends.sv import legalize_module
 from finn_xdsl.boards import DEFAULT_PART
 from finn_xdsl.errors import FinnError
+from finn_xdsl.kernels import partition_layers
 from finn_xdsl.layer_libraries import hls_vlnv
 
 BD_NAME = "finn_design"
@@ -177,7 +178,7 @@ def legalize_tcl(module: ModuleOp, rtl_rel: str, part: str, clock_ns: float, hls
     top = _top(module)
     externs = {op.sym_name.data: op for op in module.ops if isinstance(op, hw.HWModuleExternOp)}
     layer_plans = {p.name: p for p in legalize_module(module)}
-    hls_names = {layer.display_name for layer in hls_layers(module)}
+    hls_names = {layer.display_name for layer in partition_layers(module, "hls")}
     plan = TclPlan(top.sym_name.data, part, clock_ns, rtl_rel, hls_rel)
     top_ports = _ports(top.module_type)
     top_inputs = [n for n, d, _ in top_ports if d == "in"]

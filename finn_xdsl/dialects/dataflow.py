@@ -38,7 +38,7 @@ from finn_xdsl.dialects.dataflow_compute import (
     MVAUOp,
     ThresholdingOp,
 )
-from finn_xdsl.dialects.dataflow_graph import PartitionOp, YieldOp
+from finn_xdsl.dialects.dataflow_graph import PartitionOp, YieldOp, partitions  # noqa: F401
 from finn_xdsl.dialects.dataflow_layers import (
     FMPaddingOp,
     GlobalAccPoolOp,
@@ -58,21 +58,9 @@ from finn_xdsl.dialects.dataflow_streams import (
 )
 from finn_xdsl.dialects.dataflow_types import StreamType, element_bits  # noqa: F401
 
-LAYERS: tuple[type[DataflowOperation], ...] = (
-    MVAUOp,
-    ThresholdingOp,
-    ChannelwiseOp,
-    SWGOp,
-    FMPaddingOp,
-    StreamingMaxPoolOp,
-    GlobalAccPoolOp,
-    LabelSelectOp,
-    AddStreamsOp,
-    DuplicateStreamsOp,
-    DWCOp,
-    FIFOOp,
-    ReshapeOp,
-)
+# every layer op, in definition order: the subclasses of DataflowOperation the files above
+# define, so a new layer op needs no entry here
+LAYERS: tuple[type[DataflowOperation], ...] = tuple(DataflowOperation.__subclasses__())
 
 # FINN op type (without _hls/_rtl) -> layer op class, for folding configs and reports.
 BY_FINN_OP: dict[str, type[DataflowOperation]] = {op.FINN_OP: op for op in LAYERS}

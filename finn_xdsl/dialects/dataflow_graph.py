@@ -166,3 +166,9 @@ class YieldOp(IRDLOperation):
 
     def __init__(self, *values: SSAValue | Operation):
         super().__init__(operands=[values])
+
+
+def partitions(root: Operation) -> list[PartitionOp]:
+    """Every `dataflow.partition` under `root` (a module), in IR order: the one way the
+    package lists them."""
+    return [op for op in root.walk() if isinstance(op, PartitionOp)]

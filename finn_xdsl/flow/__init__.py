@@ -31,7 +31,14 @@ from collections.abc import Sequence
 
 from finn_xdsl.flow.config import DEFAULT_TARGET_FPS, PREFER_CHOICES, BuildConfig, make_config
 from finn_xdsl.flow.inputs import execute_shape, sample_input_path, verification_inputs
-from finn_xdsl.flow.runner import MARKER, StepSpec, default_steps, insert_stage, resolve_steps, run_steps
+from finn_xdsl.flow.runner import (
+    MARKER,
+    StepSpec,
+    default_steps,
+    insert_stage,
+    resolve_steps,
+    run_steps,
+)
 from finn_xdsl.flow.state import BuildResult, BuildState, Progress, Stage
 
 __all__ = [

@@ -119,25 +119,37 @@ def _csim_blocker(module: ModuleOp) -> str | None:
                  if op.impl.data == "rtl" and not isinstance(op, FIFOOp)), None)
 
 
-def _emit(state: BuildState, target: str, **options: object) -> None:
-    """Run a registered target (options by field name), its summary into the build log."""
+def _emit(state: BuildState, module: ModuleOp, target: str, **options: object) -> None:
+    """Run a registered target (options by field name) on `module`, its summary into the build log."""
     from finn_xdsl.backends import get_all_targets
 
     out = io.StringIO()
-    get_all_targets()[target]()(**options).emit(state.ctx, state.ir, out)
+    get_all_targets()[target]()(**options).emit(state.ctx, module, out)
     state.log.append(out.getvalue())
 
 
-def _emit_hls(state: BuildState) -> None:
+def _emit_hls(state: BuildState, module: ModuleOp) -> None:
     """-t hls into hls/, with a summary of each layer's ports in the build log."""
     from finn_xdsl.backends.hls import emit_hls
 
     hls_dir = state.dir / "hls"
-    layers = list(emit_hls(state.ir, hls_dir, clock_ns=state.config.clock_ns, fpgapart=state.config.board.part))
+    layers = list(emit_hls(module, hls_dir, clock_ns=state.config.clock_ns, fpgapart=state.config.board.part))
     state.log.append(f"hls: {len(layers)} layer top functions -> {hls_dir}\n")
     for layer in layers:
         ports = ", ".join(f"{n} {w}b" for n, w in (*layer.inputs, *layer.outputs))
         state.log.append(f"  {layer.name}.cpp: {ports}\n")
+
+
+def _legalized(module: ModuleOp) -> ModuleOp:
+    """A copy of the IR with every layer's plan recorded (legalize-layers), for the targets
+    to read; the build's own IR, written to intermediate/final.mlir, stays as the pipeline
+    left it. A refusal is reported as the target that prints the layer (-t hls, -t sv)."""
+    from finn_xdsl.kernels import record_plans
+
+    legal = module.clone()
+    record_plans(legal, "hls", "-t hls")
+    record_plans(legal, "rtl", "-t sv")
+    return legal
 
 
 def targets(state: BuildState) -> None:
@@ -147,18 +159,19 @@ def targets(state: BuildState) -> None:
     if c.csim and (blocker := _csim_blocker(state.ir)) is not None:
         raise FinnError(f"--csim simulates HLS layers only, but {blocker} is RTL; "
                         "build with --impl hls (or set its preferred_impl_style to hls)")
+    legal = _legalized(state.ir)
     tcl: dict[str, object] = {}
     if state.layer_names("hls"):  # -t tcl's block design instantiates their exported IP
-        _emit_hls(state)
+        _emit_hls(state, legal)
         tcl["hls_dir"] = str(d / "hls")
-    _emit(state, "sv", dir=str(d / "rtl"))
-    _emit(state, "tcl", dir=str(d / "vivado"), rtl_dir=str(d / "rtl"), fpgapart=c.board.part, clock_ns=c.clock_ns,
-          **tcl)
-    _emit(state, "report", dir=str(d / "report"), clock_ns=c.clock_ns, fpgapart=c.board.part)
+    _emit(state, legal, "sv", dir=str(d / "rtl"))
+    _emit(state, legal, "tcl", dir=str(d / "vivado"), rtl_dir=str(d / "rtl"), fpgapart=c.board.part,
+          clock_ns=c.clock_ns, **tcl)
+    _emit(state, legal, "report", dir=str(d / "report"), clock_ns=c.clock_ns, fpgapart=c.board.part)
     if not (d / "report" / "folding_config.json").is_file():  # no insert_dwc stage ran
         write_json(d / "report" / "folding_config.json", folding_config(state.ir))
     write_json(d / "report" / "final_hw_config.json", folding_config(state.ir))
-    _emit(state, "driver", dir=str(d / "driver"))
+    _emit(state, state.ir, "driver", dir=str(d / "driver"))
     # the targets print where they wrote: paths relative to the folder, not the temp dir
     (d / "build.log").write_text("".join(state.log).replace(str(d) + os.sep, ""))
 

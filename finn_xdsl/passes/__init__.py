@@ -22,6 +22,7 @@ _PASSES = {
     "set-folding": "SetFoldingPass",
     "apply-folding": "ApplyFoldingPass",
     "to-folded": "ToFoldedPass",
+    "legalize-layers": "LegalizeLayersPass",
     "lower-to-hw": "LowerToHwPass",
     "insert-dwc": "InsertDwcPass",
     "insert-fifos": "InsertFifosPass",

@@ -38,31 +38,16 @@ from xdsl.passes import ModulePass
 from finn_xdsl.dialects import dataflow as df
 from finn_xdsl.dialects.dataflow_base import to_attr
 from finn_xdsl.errors import FinnError
+from finn_xdsl.estimates.folding import FINN_TO_PROP, has_prop, is_2d_maxpool
 from finn_xdsl.passes.folding_utils import (
     check_folding,
-    is_2d_maxpool,
     layers_by_name,
-    partitions,
     retype_partition,
     verify_partition,
 )
 from finn_xdsl.passes.specialize import PREFER, STYLES, resolve_style, restyle_dwcs
 
 # FINN node attribute -> our property
-FINN_TO_PROP = {
-    "PE": "pe",
-    "SIMD": "simd",
-    "parallel_window": "parallel_window",
-    "ram_style": "ram_style",
-    "depth": "depth",
-    "impl_style": "impl_style",
-    "resType": "res_type",
-    "mem_mode": "mem_mode",
-    "runtime_writeable_weights": "runtime_writeable_weights",
-    "ram_style_thresholds": "ram_style_thresholds",
-    "preferred_impl_style": "impl",
-}
-PROP_TO_FINN = {v: k for k, v in FINN_TO_PROP.items()}
 _INTS = {"pe", "simd", "depth"}
 _BOOLS = {"parallel_window", "runtime_writeable_weights"}
 # nodes that insert-fifos / folding create themselves: entries for absent ones are skipped
@@ -72,10 +57,6 @@ GENERATED_NODES = ("StreamingFIFO", "StreamingDataWidthConverter")
 FIFO_DEPTH_ATTRS = {"inFIFODepths": "in_fifo_depths", "outFIFODepths": "out_fifo_depths"}
 
 PASS = "apply-folding"
-
-
-def has_prop(op: df.DataflowOperation, prop: str) -> bool:
-    return prop in op.properties or prop in type(op).get_irdl_definition().properties
 
 
 def _convert(op: df.DataflowOperation, attr: str, prop: str, value: Any) -> Any:
@@ -195,7 +176,7 @@ def apply_folding_config(module: ModuleOp, config: dict, path: str = "<config>",
     for name, style in styles.items():
         if style and not isinstance(layers[name], df.ReshapeOp):
             layers[name].impl = StringAttr(resolve_style(layers[name], style, rules, source=PASS))
-    for part in partitions(module):
+    for part in df.partitions(module):
         retype_partition(part)
         verify_partition(part, PASS)
     restyle_dwcs(module, prefer)

@@ -20,62 +20,37 @@ from xdsl.rewriter import Rewriter
 from xdsl.utils.exceptions import VerifyException
 
 from finn_xdsl.dialects import dataflow as df
+from finn_xdsl.dialects.dataflow import partitions
 from finn_xdsl.dialects.dataflow_types import StreamType
 from finn_xdsl.errors import FinnError
+from finn_xdsl.kernels import specs
 
 DWC_PREFIX = "StreamingDataWidthConverter"
 
 # ----------------------------------------------------------------------------- folding facts
 
 
-def is_2d_maxpool(op: Operation) -> bool:
-    return isinstance(op, df.StreamingMaxPoolOp) and not op.is_1d()
-
-
 def fold_dims(op: df.DataflowOperation) -> dict[str, tuple[str, int]]:
-    """The folding factors of a layer: property -> (name of the dimension it must divide, size)."""
-    match op:
-        case df.MVAUOp():
-            return {"pe": ("MH", op.mh), "simd": ("MW", op.mw)}
-        case df.SWGOp() | df.FMPaddingOp():
-            return {"simd": ("C", op.in_type().channels)}
-        case df.LabelSelectOp():
-            return {"pe": ("Labels", op.in_type().channels)}
-        case df.StreamingMaxPoolOp() if is_2d_maxpool(op):
-            return {}  # 2-D pooling streams whole pixels: PE is fixed to C
-        case (df.ThresholdingOp() | df.ChannelwiseOp() | df.AddStreamsOp() | df.DuplicateStreamsOp()
-              | df.GlobalAccPoolOp() | df.StreamingMaxPoolOp()):
-            return {"pe": ("C", op.in_type().channels)}
-    return {}
+    """The folding factors of a layer (its spec's): property -> (the dimension it must divide, size)."""
+    spec = specs().get(type(op))
+    return spec.fold_dims(op) if spec is not None else {}
 
 
-def in_lanes(op: df.DataflowOperation, index: int = 0) -> int | None:
+def in_lanes(op: Operation, index: int = 0) -> int | None:
     """The lanes a layer needs on operand `index` (None: it takes whatever comes)."""
-    match op:
-        case df.MVAUOp() | df.SWGOp() | df.FMPaddingOp():
-            return op.value_of("simd")
-        case df.DWCOp() | df.FIFOOp() | df.ReshapeOp():
-            return None
+    spec = specs().get(type(op))
+    if spec is not None and spec.in_lanes is not None:
+        return spec.in_lanes(op, index)
     if "pe" in op.properties or hasattr(type(op), "pe"):
-        return op.value_of("pe")
+        return op.value_of("pe")  # type: ignore[attr-defined]
     return None
 
 
 def out_lanes(op: df.DataflowOperation, source_lanes: int) -> int:
     """The lanes of a layer's results given the lanes arriving on operand 0."""
-    match op:
-        case df.MVAUOp():
-            return op.value_of("pe")
-        case df.SWGOp():
-            (kh, kw) = op.value_of("kernel")
-            simd = op.value_of("simd")
-            return kh * kw * simd if op.value_of("parallel_window") else simd
-        case df.FMPaddingOp():
-            return op.value_of("simd")
-        case df.LabelSelectOp():
-            return 1
-        case df.FIFOOp() | df.ReshapeOp():
-            return source_lanes
+    spec = specs().get(type(op))
+    if spec is not None and spec.out_lanes is not None:
+        return spec.out_lanes(op, source_lanes)
     lanes = in_lanes(op)
     return source_lanes if lanes is None else lanes
 
@@ -211,10 +186,6 @@ def _before(op: Operation):
     from xdsl.rewriter import InsertPoint
 
     return InsertPoint.before(op)
-
-
-def partitions(module: ModuleOp) -> list[df.PartitionOp]:
-    return [op for op in module.walk() if isinstance(op, df.PartitionOp)]
 
 
 def verify_partition(part: df.PartitionOp, where: str) -> None:

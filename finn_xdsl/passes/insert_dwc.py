@@ -17,7 +17,8 @@ from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.passes import ModulePass
 
-from finn_xdsl.passes.folding_utils import partitions, retype_partition, verify_partition
+from finn_xdsl.dialects import dataflow as df
+from finn_xdsl.passes.folding_utils import retype_partition, verify_partition
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,6 @@ class InsertDwcPass(ModulePass):
     name = "insert-dwc"
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        for part in partitions(op):
+        for part in df.partitions(op):
             retype_partition(part)
             verify_partition(part, self.name)

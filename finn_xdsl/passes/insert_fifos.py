@@ -28,7 +28,7 @@ from xdsl.rewriter import InsertPoint, Rewriter
 
 from finn_xdsl.dialects import dataflow as df
 from finn_xdsl.errors import FinnError
-from finn_xdsl.passes.folding_utils import partitions, verify_partition
+from finn_xdsl.passes.folding_utils import verify_partition
 
 FIFO_PREFIX = "StreamingFIFO"
 IN_DEPTHS = "in_fifo_depths"
@@ -110,6 +110,6 @@ class InsertFifosPass(ModulePass):
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         if self.default_depth < 2:
             raise FinnError(f"{self.name}: default-depth={self.default_depth} must be >= 2")
-        for part in partitions(op):
+        for part in df.partitions(op):
             insert_partition_fifos(part, self.default_depth, self.create_shallow)
             verify_partition(part, self.name)

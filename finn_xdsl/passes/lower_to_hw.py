@@ -16,18 +16,17 @@ builtin.module, for every `dataflow.partition`:
   `_tready` (out) per partition input and `m_axis_<j>_tdata/_tvalid` (out) / `_tready`
   (in) per partition output, whose body instantiates every layer in partition order.
 
-A layer's `impl` is the backend that realises it. For an RTL layer (impl "rtl", or "" for
-wires) the port widths come from `sv_layers.legalize(layer).ports` — the very plan the
-wrapper printer prints — so the hw IR and the wrappers cannot disagree, and a layer the
-SystemVerilog library cannot implement fails here with the same one-line FinnError. An HLS
-layer (impl "hls") is a Vitis HLS IP that `-t hls` describes: its extern gets the same port
-names in the same order, with the padded TDATA widths of its stream types — exactly the
-ports Vitis HLS gives our top functions (`void L(hls::stream<ap_uint<W>>& in0_V, ...)`,
-`axis` interfaces, `ap_ctrl_none`) — and never goes through `sv_layers` (which refuses
-layers only HLS implements, e.g. ChannelwiseOp). It also carries the IP's VLNV as the
-attribute `vlnv = "xilinx_finn:hls:<node_name>:1.0"`, the name `-t hls`'s vitis_hls script
-exports it under and `-t tcl` instantiates it by. Top-level TDATA widths use the same
-padding rule (`sv_layers.padded`) on the partition's stream types.
+A layer's `impl` is the backend that realises it. Every layer's ports are its plan's
+(`kernels.plan.stream_ports`: the padded TDATA widths of its stream types), the ports the
+wrapper `-t sv` prints and Vitis HLS gives our top functions
+(`void L(hls::stream<ap_uint<W>>& in0_V, ...)`, `axis` interfaces, `ap_ctrl_none`), so the
+hw IR and the layers cannot disagree. An RTL layer (impl "rtl", or "" for wires) the rtl/
+library cannot implement fails here with the one-line reason its plan gives
+(`kernels.plan_of`: the plan `legalize-layers` recorded, or decided now). An HLS layer
+(impl "hls") is a Vitis HLS IP that `-t hls` describes; its extern carries the IP's VLNV as
+the attribute `vlnv = "xilinx_finn:hls:<node_name>:1.0"`, the name `-t hls`'s vitis_hls
+script exports it under and `-t tcl` instantiates it by. Top-level TDATA widths use the
+same padding rule (`kernels.plan.padded`) on the partition's stream types.
 
 Connectivity is by SSA value, in CIRCT's graph-region style: a consumer's `in<k>_V_TDATA`
 operand is its producer's `out<m>_V_TDATA` result, and the producer's `out<m>_V_TREADY`
@@ -55,26 +54,14 @@ from xdsl.dialects.builtin import ArrayAttr, FlatSymbolRefAttr, IntegerType, Mod
 from xdsl.ir import Block, BlockArgument, Region, SSAValue
 from xdsl.passes import ModulePass
 
-from finn_xdsl.backends.sv_layers import Port, legalize, padded
 from finn_xdsl.dialects import dataflow as df
 from finn_xdsl.dialects.dataflow_types import StreamType
 from finn_xdsl.errors import FinnError
+from finn_xdsl.kernels import plan_of, style_of
+from finn_xdsl.kernels.plan import Port, Refusal, padded, stream_ports
 from finn_xdsl.layer_libraries import hls_vlnv
 
 TOP_NAME = "finn_design"
-
-
-def stream_ports(layer: df.DataflowOperation) -> list[Port]:
-    """A layer's AXI-Stream ports from its stream types alone (padded TDATA widths), in the
-    order every wrapper and HLS top function has them: inputs in<k>_V, then outputs out<k>_V."""
-    ports = [Port(f"in{k}_V", "in", padded(_stream(v.type).width_bits)) for k, v in enumerate(layer.operands)]
-    ports += [Port(f"out{k}_V", "out", padded(_stream(r.type).width_bits)) for k, r in enumerate(layer.results)]
-    return ports
-
-
-def _stream(t) -> StreamType:
-    assert isinstance(t, StreamType)
-    return t
 
 
 def _port(name: str, width: int, direction: hw.Direction) -> hw.ModulePort:
@@ -96,35 +83,45 @@ def _fail(partition: df.PartitionOp, why: str) -> FinnError:
     return FinnError(f"lower-to-hw: dataflow.partition '{partition.display_name}': {why}")
 
 
-def _lower_partition(partition: df.PartitionOp, top_name: str) -> list[hw.HWModuleExternOp | hw.HWModuleOp]:
-    """The externs of the partition's layers and its top module."""
-    layers = partition.layers()
-    try:  # an RTL layer's ports: the wrapper's own plan; an HLS layer's: its stream types
-        ports_of = [stream_ports(layer) if layer.impl.data == "hls" else legalize(layer).ports for layer in layers]
-    except FinnError as e:  # same reason as -t sv would give, reported as this pass's
-        raise FinnError(f"lower-to-hw: {e.message.removeprefix('-t sv: ')}") from None
+def _check_point_to_point(partition: df.PartitionOp) -> None:
+    """Each stream has exactly one consumer, a layer operand or the yield."""
     block = partition.block
-
-    # each stream: exactly one consumer, a layer operand or the yield
-    for v in [*block.args, *(r for layer in layers for r in layer.results)]:
+    for v in [*block.args, *(r for layer in partition.layers() for r in layer.results)]:
         n = sum(1 for _ in v.uses)
         if n != 1:
             what = f"input {v.index}" if isinstance(v, BlockArgument) else f"an output of '{v.owner.display_name}'"
             hint = " (insert a DuplicateStreams layer for fan-out)" if n > 1 else ""
             raise _fail(partition, f"{what} has {n} consumers; an AXI stream needs exactly one{hint}")
 
-    # top ports
+
+def _top_ports(block: Block, yielded: list[SSAValue]) -> list[hw.ModulePort]:
+    """ap_clk, ap_rst_n, then an AXI-Stream slave per partition input and a master per output."""
     IN, OUT = hw.Direction.INPUT, hw.Direction.OUTPUT
     top_ports = [_port("ap_clk", 1, IN), _port("ap_rst_n", 1, IN)]
     for i, arg in enumerate(block.args):
         assert isinstance(arg.type, StreamType)
         top_ports += [_port(f"s_axis_{i}_tdata", padded(arg.type.width_bits), IN),
                       _port(f"s_axis_{i}_tvalid", 1, IN), _port(f"s_axis_{i}_tready", 1, OUT)]
-    yielded = list(block.last_op.operands) if block.last_op is not None else []
     for j, v in enumerate(yielded):
         assert isinstance(v.type, StreamType)
         top_ports += [_port(f"m_axis_{j}_tdata", padded(v.type.width_bits), OUT),
                       _port(f"m_axis_{j}_tvalid", 1, OUT), _port(f"m_axis_{j}_tready", 1, IN)]
+    return top_ports
+
+
+def _lower_partition(partition: df.PartitionOp, top_name: str) -> list[hw.HWModuleExternOp | hw.HWModuleOp]:
+    """The externs of the partition's layers and its top module."""
+    layers = partition.layers()
+    try:  # an RTL layer the library cannot realise fails here, with its plan's reason
+        ports_of = [plan_of(layer).ports if style_of(layer) == "rtl" else stream_ports(layer) for layer in layers]
+    except Refusal as e:
+        raise FinnError(f"lower-to-hw: {e}") from None
+    block = partition.block
+
+    _check_point_to_point(partition)
+    IN, OUT = hw.Direction.INPUT, hw.Direction.OUTPUT
+    yielded = list(block.last_op.operands) if block.last_op is not None else []
+    top_ports = _top_ports(block, yielded)
     body = Block(arg_types=[p.type for p in top_ports if p.dir.data == IN])
     top_in = {p.port_name.data: a for p, a in zip([p for p in top_ports if p.dir.data == IN], body.args, strict=True)}
     for name, arg in top_in.items():
@@ -201,7 +198,7 @@ class LowerToHwPass(ModulePass):
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         for old in [o for o in op.ops if is_hw_op(o)]:
             op.body.block.erase_op(old)
-        partitions = [p for p in op.walk() if isinstance(p, df.PartitionOp)]
+        partitions = df.partitions(op)
         new: list[hw.HWModuleExternOp | hw.HWModuleOp] = []
         seen: dict[str, str] = {}
         for p in partitions:

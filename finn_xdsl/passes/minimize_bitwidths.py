@@ -239,7 +239,7 @@ class MinimizeBitwidthsPass(ModulePass):
     name = PASS
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        for part in [p for p in op.walk() if isinstance(p, df.PartitionOp)]:
+        for part in df.partitions(op):
             for layer in list(part.block.ops):
                 if isinstance(layer, df.MVAUOp):
                     _minimize_mvau(layer)

@@ -46,16 +46,19 @@ from xdsl.passes import ModulePass
 from finn_xdsl.dialects import dataflow as df
 from finn_xdsl.dialects.dataflow_types import element_bits
 from finn_xdsl.errors import FinnError
+from finn_xdsl.kernels import specs
 from finn_xdsl.passes.folding_utils import (
     divisors,
     max_cycles,
-    partitions,
     retype_partition,
     verify_partition,
 )
 
-_PE_OPS = (df.ThresholdingOp, df.ChannelwiseOp, df.AddStreamsOp, df.DuplicateStreamsOp,
-           df.GlobalAccPoolOp, df.LabelSelectOp)
+
+def _finn_fold(op: df.DataflowOperation) -> str:
+    """How FINN's SetFolding folds the op beyond its MVAU and SWG rules (the layer spec's)."""
+    spec = specs().get(type(op))
+    return spec.finn_fold if spec is not None else ""
 
 
 @dataclass
@@ -107,9 +110,7 @@ class _Folder:
         match op:
             case df.MVAUOp():
                 self.fold_mvau(op, target)
-            case df.LabelSelectOp():
-                self.optimize(op, "pe", op.in_type().channels, target)
-            case _ if isinstance(op, _PE_OPS):
+            case _ if _finn_fold(op) == "pe":
                 self.optimize(op, "pe", op.in_type().channels, target)
             case df.SWGOp():
                 if op.value_of("depthwise"):
@@ -232,7 +233,7 @@ def run_set_folding(module: ModuleOp, p: SetFoldingPass, quiet: bool = False) ->
     if p.clock_ns <= 0:
         raise FinnError(f"set-folding: clock-ns must be > 0, got {p.clock_ns}")
     reports = []
-    for part in partitions(module):
+    for part in df.partitions(module):
         r = set_folding(part, float(p.target_fps), float(p.clock_ns), int(p.mvau_wwidth_max),
                         p.two_pass_relaxation, p.relax_wwidth)
         reports.append(r)

@@ -37,7 +37,7 @@ from xdsl.rewriter import Rewriter
 
 from finn_xdsl.dialects import dataflow as df
 from finn_xdsl.errors import FinnError
-from finn_xdsl.passes.folding_utils import partitions, verify_partition
+from finn_xdsl.passes.folding_utils import verify_partition
 from finn_xdsl.passes.insert_fifos import insert_partition_fifos
 from finn_xdsl.sim.tokensim import analytic_bound, simulate_partition
 
@@ -120,7 +120,7 @@ class SizeFifosPass(ModulePass):
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         if self.frames < 2:
             raise FinnError(f"size-fifos: frames={self.frames} must be >= 2 (steady state needs two)")
-        for part in partitions(op):
+        for part in df.partitions(op):
             s = size_partition(part, self.keep_shallow, self.frames)
             if s.target > int(s.bound * TOLERANCE):
                 print(f"remark: size-fifos: {part.display_name}: the layers reach {s.cycles_per_frame} "

@@ -6,8 +6,8 @@ the layers FINN's specialised names (FINN's SpecializeLayers followed by GiveUni
 
 `impl` IS the backend that realises the layer: `-t sv` writes RTL wrappers for the impl="rtl"
 layers only, `-t hls` writes HLS C++ for the impl="hls" layers only. So the choice follows
-what OUR libraries implement (rtl/ through backends/sv_layers.py, hls/ through
-backends/hls_layers.py), not what FINN has — except under prefer=finn, which reproduces
+what OUR libraries implement (the layer specs' capability checks, `kernels.library_blocker`),
+not what FINN has — except under prefer=finn, which reproduces
 FINN's names for conformance with FINN's reports.
 
 Choice of `impl`, per layer, in this order:
@@ -22,7 +22,7 @@ Choice of `impl`, per layer, in this order:
 3. `prefer=rtl` (the default) / `prefer=hls`: the preferred style wherever our library
    implements the layer (`library_blocker`), else the other style, else (neither can) the
    preferred one. Our rtl/ has every op but ChannelwiseOp and GlobalAccPool and refuses
-   what sv_layers refuses (mem_mode external, runtime-writeable weights, a parallel_window
+   what its plans refuse (mem_mode external, runtime-writeable weights, a parallel_window
    SWG with SIMD < C, bipolar AddStreams, DuplicateStreams with more than 4 outputs, a raw
    MVAU with bipolar outputs); its DWC, unlike FINN's, takes any width ratio. Our hls/ has
    every op but StreamingFIFO and refuses parallel_window SWGs, runtime-writeable weights
@@ -30,7 +30,8 @@ Choice of `impl`, per layer, in this order:
    `restyle_dwcs` (run by to-folded, and by apply-folding given `prefer`) gives every DWC
    the preferred style and renames it to match.
 4. `prefer=finn`: FINN's SpecializeLayers rules without a preference (docs/finn_reference.md),
-   over FINN's variants (`FINN_VARIANTS`, not the dialect's IMPLS, which also list ours):
+   over FINN's variants (each layer spec's `finn_variants`, not the dialect's IMPLS, which
+   also list ours; their limits are the specs' `finn_blocker`):
    - StreamingDataWidthConverter: rtl iff one width is an integer multiple of the other,
      else hls;
    - MVAU: rtl iff A >= 4 and W >= 4 bits and `mvu_rtl_possible`, else hls;
@@ -70,30 +71,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 from xdsl.context import Context
-from xdsl.dialects.builtin import IntegerType, ModuleOp, Signedness, StringAttr
+from xdsl.dialects.builtin import ModuleOp, StringAttr
 from xdsl.passes import ModulePass
 
-from finn_xdsl.boards import DEFAULT_PART, dsp_block, is_versal
-from finn_xdsl.dialects import qonnx_types as qt
+from finn_xdsl.boards import DEFAULT_PART, dsp_block
 from finn_xdsl.dialects.dataflow import (
-    AddStreamsOp,
-    ChannelwiseOp,
     DataflowOperation,
-    DuplicateStreamsOp,
     DWCOp,
-    FIFOOp,
-    GlobalAccPoolOp,
-    MVAUOp,
     PartitionOp,
     ReshapeOp,
-    SWGOp,
-    ThresholdingOp,
 )
-from finn_xdsl.dialects.dataflow_base import from_attr
 from finn_xdsl.dialects.dataflow_types import element_bits
 from finn_xdsl.errors import FinnError, LoweringError
+from finn_xdsl.kernels import library_blocker, spec_of
 from finn_xdsl.utils.diagnostics import op_location, warn
 
 PREFER = ("rtl", "hls", "finn")
@@ -102,25 +93,6 @@ CONFORMANCE_ATTR = "prefer"
 STYLES = ("hls", "rtl")
 # layers that are wires, not hardware: never specialised
 WIRES: tuple[type[DataflowOperation], ...] = (ReshapeOp,)
-# FINN's <op>_hls / <op>_rtl classes (the dialect's IMPLS also list our own RTL variants)
-_BOTH = ("hls", "rtl")
-FINN_VARIANTS: dict[str, tuple[str, ...]] = {
-    "MVAU": _BOTH,
-    "VVAU": _BOTH,
-    "Thresholding": _BOTH,
-    "ConvolutionInputGenerator": _BOTH,
-    "FMPadding": _BOTH,
-    "StreamingDataWidthConverter": _BOTH,
-    "StreamingFIFO": ("rtl",),
-    "ChannelwiseOp": ("hls",),
-    "StreamingMaxPool": ("hls",),
-    "GlobalAccPool": ("hls",),
-    "LabelSelect": ("hls",),
-    "AddStreams": ("hls",),
-    "DuplicateStreams": ("hls",),
-}
-
-
 # ----------------------------------------------------------------------------- helpers
 
 
@@ -145,80 +117,12 @@ def finn_variants(layer: DataflowOperation) -> tuple[str, ...]:
     """The implementation styles FINN has for the layer's op (FINN_VARIANTS)."""
     if isinstance(layer, WIRES):
         return ()
-    return FINN_VARIANTS.get(layer.FINN_OP, ("hls",))
-
-
-def _signed(elem) -> bool:
-    if isinstance(elem, qt.BipolarType | qt.TernaryType):
-        return True
-    return isinstance(elem, IntegerType) and elem.signedness.data == Signedness.SIGNED
-
-
-def _prop(layer: DataflowOperation, name: str):
-    return from_attr(layer.properties.get(name))
-
-
-def _matmul_rtl_blocker(layer: DataflowOperation, fpgapart: str, vvau: bool) -> str | None:
-    """Why FINN's RTL MVU/VVU cannot implement this layer (None: it can)."""
-    if layer.properties.get("thresholds") is not None:
-        return "the RTL MVU/VVU has no fused thresholds (needs noActivation)"
-    in_elem = layer.in_type().element_type
-    wdt = layer.properties.get("weight_type")
-    xnor = bool(_prop(layer, "binary_xnor")) or (
-        isinstance(in_elem, qt.BipolarType) and isinstance(wdt, qt.BipolarType)
-    )
-    if xnor:
-        return "the RTL MVU/VVU has no binary xnor mode"
-    if wdt is None or not _signed(wdt):
-        return f"the RTL MVU/VVU needs signed weights, got {wdt}"
-    a, w = element_bits(in_elem), element_bits(wdt)
-    if not (a <= 8 or (a == 9 and _signed(in_elem))):
-        return f"the RTL MVU/VVU takes inputs of at most 8 bits (9 signed), got {a}"
-    if w > 8:
-        return f"the RTL MVU/VVU takes weights of at most 8 bits, got {w}"
-    if vvau:
-        if not is_versal(fpgapart):
-            return f"the RTL VVU needs a Versal part (DSP58), got {fpgapart}"
-        return None
-    weights = _prop(layer, "weights")
-    narrow = weights is None or np.size(weights) == 0 or int(np.min(weights)) != qt.value_range(wdt)[0]
-    if not narrow and dsp_block(fpgapart) == "DSP48E1":
-        return f"the RTL MVU on DSP48E1 ({fpgapart}) needs narrow-range weights"
-    return None
-
-
-def _swg_hls_blocker(layer: SWGOp) -> str | None:
-    """Why FINN's HLS sliding-window generator cannot implement this layer (None: it can)."""
-    if _prop(layer, "dynamic_mode"):
-        return "the HLS ConvolutionInputGenerator has no dynamic mode"
-    _, ih, iw, _ = layer.in_type().shape
-    _, oh, ow, _ = layer.out_type().shape
-    (kh, kw), (sh, sw), (dh, dw) = layer.window()
-    if (ih == 1 and kh == 1) or (iw == 1 and kw == 1):
-        return None  # 1-D: the HLS variants have no restrictions
-    if kh == kw and ih == iw and oh == ow and sh == sw and dh == dw == 1:
-        return None
-    return "the 2-D HLS ConvolutionInputGenerator needs a square kernel, image and output, equal strides and no dilation"
+    return spec_of(layer).finn_variants
 
 
 def blocker(layer: DataflowOperation, style: str, fpgapart: str) -> str | None:
     """Why FINN's `style` variant (which FINN has for the op) cannot implement this layer."""
-    op = layer.FINN_OP
-    if style == "rtl":
-        if op in ("MVAU", "VVAU"):
-            return _matmul_rtl_blocker(layer, fpgapart, vvau=op == "VVAU")
-        if isinstance(layer, DWCOp):
-            return _dwc_rtl_blocker(layer)
-    elif isinstance(layer, SWGOp):
-        return _swg_hls_blocker(layer)
-    return None
-
-
-def _dwc_rtl_blocker(layer: DWCOp) -> str | None:
-    a, b = layer.in_type().width_bits, layer.out_type().width_bits
-    if a % b and b % a:
-        return f"the RTL DWC needs an integer width ratio, got {a} and {b} bits"
-    return None
+    return spec_of(layer).finn_blocker(layer, style, fpgapart)
 
 
 def finn_default(layer: DataflowOperation, fpgapart: str) -> str:
@@ -236,51 +140,6 @@ def finn_default(layer: DataflowOperation, fpgapart: str) -> str:
     if blocker(layer, "rtl", fpgapart) is not None and "hls" in have:
         return "hls"  # DWC with a non-integer width ratio
     return "rtl"
-
-
-# ----------------------------------------------------------------------------- our libraries
-
-# ops our libraries have no module / template for
-_NOT_IN_LIBRARY: dict[str, tuple[type[DataflowOperation], ...]] = {
-    "rtl": (ChannelwiseOp, GlobalAccPoolOp),
-    "hls": (FIFOOp,),
-}
-_LIBRARY = {"rtl": "rtl/ library module", "hls": "hls/ library template"}
-
-
-def library_blocker(layer: DataflowOperation, style: str) -> str | None:
-    """Why our rtl/ ("rtl") or hls/ ("hls") library cannot realise this layer (None: it can).
-
-    Mirrors the one-line refusals of the backends' legalisers (backends/sv_layers.py
-    `legalize`, backends/hls_layers.py `legalize_hls`), so that a layer gets a style whose
-    backend accepts it; tests/passes/test_specialize.py checks the two agree. Conditions
-    that depend on the folding (parallel_window, mem_mode, runtime-writeable weights) only
-    bite when the pass runs after folding, or through apply-folding's preferred_impl_style.
-    """
-    if isinstance(layer, WIRES):
-        return None
-    if isinstance(layer, _NOT_IN_LIBRARY[style]):
-        return f"no {_LIBRARY[style]} implements {layer.FINN_OP}"
-    if isinstance(layer, MVAUOp | ThresholdingOp) and _prop(layer, "runtime_writeable_weights"):
-        return "runtime-writeable weights (s_axilite) are not implemented"
-    if isinstance(layer, MVAUOp) and _prop(layer, "mem_mode") == "external":
-        return 'mem_mode "external" (weights streamed in from outside the layer) is not implemented'
-    if style == "hls":
-        if isinstance(layer, SWGOp) and _prop(layer, "parallel_window"):
-            return "parallel_window (a whole window per beat) has no HLS template"
-        return None
-    if isinstance(layer, SWGOp) and _prop(layer, "parallel_window"):
-        c, simd = layer.in_type().channels, _prop(layer, "simd")
-        if simd != c:
-            return f"fx_swg_parallel takes whole pixels: parallel_window with SIMD={simd} < C={c}"
-    raw = isinstance(layer, MVAUOp) and layer.properties.get("thresholds") is None
-    if raw and isinstance(layer.out_type().element_type, qt.BipolarType):
-        return "a raw (unthresholded) MVAU cannot output bipolar values"
-    if isinstance(layer, AddStreamsOp) and isinstance(layer.in_type().element_type, qt.BipolarType):
-        return "fx_add_streams adds integer codes, not bipolar values"
-    if isinstance(layer, DuplicateStreamsOp) and len(layer.results) > 4:
-        return f"fx_duplicate_streams has at most 4 outputs, the layer has {len(layer.results)}"
-    return None
 
 
 # ----------------------------------------------------------------------------- the choice

@@ -105,3 +105,10 @@ def channelwise(x: np.ndarray, params: np.ndarray, func: str) -> np.ndarray:
         case "mul":
             return x * p
     raise ValueError(f"unknown channelwise function {func}")
+
+
+def bipolar_out(op) -> bool:
+    """Whether a layer's outputs are bipolar ({-1, +1} rather than counts)."""
+    from finn_xdsl.dialects import qonnx_types as qt
+
+    return isinstance(op.out_type().element_type, qt.BipolarType)

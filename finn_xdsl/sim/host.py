@@ -12,7 +12,7 @@ after. FINN splits the same way (its "parent model" around StreamingDataflowPart
 so the interpreter runs them on the host while the hardware (or the interpreter, as the
 reference) runs the partition. Between them sit `pack_input` / `unpack_output`: normal
 tensors <-> AXI-Stream beats (docs/architecture.md#streams-and-packing, via
-`finn_xdsl.sim.packing`) of the partition's stream types. Only designs with exactly one
+`finn_xdsl.kernels.packing`) of the partition's stream types. Only designs with exactly one
 partition are supported; the host split is what finn-build's driver and whole-design simulation use.
 """
 
@@ -30,8 +30,8 @@ from finn_xdsl.dialects import dataflow as df
 from finn_xdsl.dialects import qonnx_types as qt
 from finn_xdsl.dialects.dataflow_types import StreamType
 from finn_xdsl.errors import FinnError
+from finn_xdsl.kernels.packing import pack_beats, unpack_beats
 from finn_xdsl.sim.execute import NAME_ATTR, entry_function, execute, input_names, output_names
-from finn_xdsl.sim.packing import pack_beats, unpack_beats
 
 
 def the_partition(module: ModuleOp) -> df.PartitionOp:

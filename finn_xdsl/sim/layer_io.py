@@ -18,7 +18,7 @@ from xdsl.dialects.builtin import ModuleOp
 
 from finn_xdsl.dialects import dataflow as df
 from finn_xdsl.dialects import qonnx_types as qt
-from finn_xdsl.sim.packing import pack_beats
+from finn_xdsl.kernels.packing import pack_beats
 
 
 @dataclass

@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 
 from finn_xdsl.dialects import dataflow as df
 from finn_xdsl.errors import FinnError
+from finn_xdsl.kernels import specs
+from finn_xdsl.kernels.fifo import FIFO
 from finn_xdsl.sim import tokensim_layers as tl
 
 UNBOUNDED = 1 << 40
@@ -120,43 +122,16 @@ def beats_of(t: df.StreamType) -> int:
 
 
 def model_of(op: df.DataflowOperation, fifo_depth: int | None = None) -> tl.Node:
-    """The token model of one layer, with the parameters its SystemVerilog wrapper gets."""
-    name = op.display_name
-    match op:
-        case df.MVAUOp():
-            return tl.MVU(name, op.mw // op.value_of("simd"), op.mh // op.value_of("pe"),
-                          weight_stream=op.value_of("mem_mode") == "internal_decoupled")
-        case df.ThresholdingOp():
-            return tl.Thresholding(name, op.threshold_values().shape[1])
-        case df.SWGOp():
-            _, ih, iw, c = op.in_type().shape
-            (kh, kw), (sh, sw), (dh, dw) = op.window()
-            if op.value_of("parallel_window"):
-                return tl.SWGParallel(name, ih, iw, c, kh, kw, sh, sw, dh, dw)
-            return tl.SWG(name, ih, iw, c, kh, kw, sh, sw, dh, dw, op.value_of("simd"),
-                          bool(op.value_of("depthwise")))
-        case df.StreamingMaxPoolOp():
-            _, ih, iw, c = op.in_type().shape
-            kh, kw = op.value_of("kernel")
-            return tl.MaxPool(name, ih, iw, c, kh, kw, op.value_of("pe"))
-        case df.FMPaddingOp():
-            _, ih, iw, c = op.in_type().shape
-            return tl.FMPadding(name, ih, iw, c, op.value_of("padding"), op.value_of("simd"))
-        case df.DWCOp():
-            return tl.DWC(name, op.in_type().num_lanes, op.out_type().num_lanes)
-        case df.FIFOOp():
-            return tl.FIFO(name, fifo_depth if fifo_depth is not None else op.adjusted_depth())
-        case df.LabelSelectOp():
-            return tl.LabelSelect(name, op.in_type().channels, op.value_of("pe"), op.value_of("k"))
-        case df.AddStreamsOp():
-            return tl.AddStreams(name)
-        case df.DuplicateStreamsOp():
-            return tl.Duplicate(name, len(op.results))
-    raise FinnError(f"tokensim: {name}: no timing model for {op.finn_op_type() or op.name}")
+    """The token model of one layer (its spec's), with the parameters its SystemVerilog
+    wrapper gets; `fifo_depth` overrides a FIFO's depth."""
+    spec = specs().get(type(op))
+    if spec is None or spec.tokens is None:
+        raise FinnError(f"tokensim: {op.display_name}: no timing model for {op.finn_op_type() or op.name}")
+    return spec.tokens(op, fifo_depth)
 
 
 def build(part: df.PartitionOp, frames: int, period: int, depths: Mapping[str, int] | None,
-          record: bool) -> tuple[list[tl.Node], list[tl.Edge], list[Source], list[Sink], list[tl.FIFO]]:
+          record: bool) -> tuple[list[tl.Node], list[tl.Edge], list[Source], list[Sink], list[FIFO]]:
     """Nodes and edges of a partition (reshapes, and FIFOs of depth 0 in `depths`, are wires:
     their two sides share an edge)."""
     depths = depths or {}
@@ -177,7 +152,7 @@ def build(part: df.PartitionOp, frames: int, period: int, depths: Mapping[str, i
 
     for i, a in enumerate(part.block.args):
         sources[i].outs = [edge_of(a)]
-    fifos: list[tl.FIFO] = []
+    fifos: list[FIFO] = []
     for op in part.layers():
         if is_wire(op):
             continue
@@ -185,7 +160,7 @@ def build(part: df.PartitionOp, frames: int, period: int, depths: Mapping[str, i
         node.ins = [edge_of(v) for v in op.operands]
         node.outs = [edge_of(r) for r in op.results]
         nodes.append(node)
-        if isinstance(node, tl.FIFO):
+        if isinstance(node, FIFO):
             fifos.append(node)
     yield_op = part.block.last_op
     assert isinstance(yield_op, df.YieldOp)
@@ -237,6 +212,45 @@ def simulate_partition(part: df.PartitionOp, frames: int = 3, *, depths: Mapping
     )
 
 
+def _handshakes(touched: dict[int, tl.Node], t: int) -> list[tl.Edge]:
+    """Bring the touched models to cycle `t` and recompute their TVALID/TREADY (and those of
+    a joining consumer's other inputs); the edges whose handshake may have changed."""
+    recheck: list[tl.Edge] = []
+    for n in touched.values():
+        if n.last < t:
+            n.skip(n.last, t - n.last)
+            n.last = t
+        for k, e in enumerate(n.outs):
+            e.valid = n.valid(k)
+            recheck.append(e)
+            c = e.dst
+            if c.joins and c.order not in touched:
+                for j, ce in enumerate(c.ins):
+                    ce.ready = c.ready(j)
+                    recheck.append(ce)
+        for k, e in enumerate(n.ins):
+            e.ready = n.ready(k)
+            recheck.append(e)
+    return recheck
+
+
+def _tick(dirty: list[tl.Node], t: int, heap: list, frames: int) -> int:
+    """Clock the models of cycle `t`, scheduling their next due cycle; the sinks finished."""
+    finished = 0
+    for n in dirty:
+        n.tick(t)
+        n.last = t + 1
+        q = n.quiet(t + 1)
+        if q < tl.NEVER:
+            n.wake = t + 1 + q
+            heapq.heappush(heap, (n.wake, n.order, n))
+        else:
+            n.wake = -1
+        if isinstance(n, Sink) and len(n.done) == frames and n.ins[0].fire:
+            finished += 1
+    return finished
+
+
 def run_nodes(nodes: list[tl.Node], sinks: list[Sink], frames: int, max_cycles: int) -> tuple[int, bool]:
     """Clock the token models until every sink has `frames` frames; (cycles, deadlocked).
 
@@ -250,7 +264,6 @@ def run_nodes(nodes: list[tl.Node], sinks: list[Sink], frames: int, max_cycles: 
     """
     for i, n in enumerate(nodes):
         n.order, n.last, n.wake = i, 0, 0  # position, cycle its state is current for, next due cycle
-        n.joins = isinstance(n, tl.AddStreams)  # its TREADY follows its input TVALIDs
         for e in n.outs:
             e.src = n
         for e in n.ins:
@@ -269,23 +282,7 @@ def run_nodes(nodes: list[tl.Node], sinks: list[Sink], frames: int, max_cycles: 
             if n.wake == w:
                 due.append(n)
                 touched[n.order] = n
-        recheck: list[tl.Edge] = []
-        for n in touched.values():
-            if n.last < t:
-                n.skip(n.last, t - n.last)
-                n.last = t
-            for k, e in enumerate(n.outs):
-                e.valid = n.valid(k)
-                recheck.append(e)
-                c = e.dst
-                if c.joins and c.order not in touched:
-                    for j, ce in enumerate(c.ins):
-                        ce.ready = c.ready(j)
-                        recheck.append(ce)
-            for k, e in enumerate(n.ins):
-                e.ready = n.ready(k)
-                recheck.append(e)
-        for e in recheck:
+        for e in _handshakes(touched, t):
             if e.valid and e.ready:
                 hot.add(e)
             else:
@@ -301,17 +298,7 @@ def run_nodes(nodes: list[tl.Node], sinks: list[Sink], frames: int, max_cycles: 
                         n.last = t
                     clock[n.order] = n
         dirty = [clock[i] for i in sorted(clock)]
-        for n in dirty:
-            n.tick(t)
-            n.last = t + 1
-            q = n.quiet(t + 1)
-            if q < tl.NEVER:
-                n.wake = t + 1 + q
-                heapq.heappush(heap, (n.wake, n.order, n))
-            else:
-                n.wake = -1
-            if isinstance(n, Sink) and len(n.done) == frames and n.ins[0].fire:
-                finished += 1
+        finished += _tick(dirty, t, heap, frames)
         for e in hot:
             e.fire = False
         if finished == len(sinks):

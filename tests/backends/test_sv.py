@@ -34,12 +34,13 @@ from ir_text import dense, stream
 
 from finn_xdsl.backends import get_all_targets
 from finn_xdsl.backends.sv import SVTarget, legalize_module, sources_for
-from finn_xdsl.backends.sv_layers import LayerPlan, legalize
 from finn_xdsl.dialects import dataflow as df
 from finn_xdsl.dialects import qonnx_types as qt
 from finn_xdsl.errors import FinnError
+from finn_xdsl.kernels import rtl_plan as legalize
+from finn_xdsl.kernels.packing import pack_beats
+from finn_xdsl.kernels.plan import LayerPlan
 from finn_xdsl.sim.execute import execute
-from finn_xdsl.sim.packing import pack_beats
 
 HERE = Path(__file__).parent
 DATA = HERE.parent / "data"

@@ -15,13 +15,9 @@ from finn_xdsl.dialects.dataflow_layers import FMPaddingOp, StreamingMaxPoolOp, 
 from finn_xdsl.dialects.dataflow_streams import DWCOp, FIFOOp, ReshapeOp
 from finn_xdsl.dialects.dataflow_types import StreamType
 from finn_xdsl.estimates import datatypes as dt
-from finn_xdsl.estimates.resources import (
-    layer_resources,
-    memutil_alternatives,
-    mvau_depth_ladder,
-    mvau_resources,
-    thresholding_rtl_memory,
-)
+from finn_xdsl.estimates.resources import dsp_block, layer_resources, memutil_alternatives, mvau_depth_ladder
+from finn_xdsl.kernels.mvau import mvau_resources
+from finn_xdsl.kernels.thresholding import thresholding_rtl_memory
 
 SI2 = IntegerType(2, Signedness.SIGNED)
 SI8 = IntegerType(8, Signedness.SIGNED)

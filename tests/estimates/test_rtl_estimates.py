@@ -22,13 +22,13 @@ from xdsl.dialects.builtin import StringAttr
 
 import finn_xdsl.estimates.rtl as rtl_models
 from finn_xdsl.backends.report import ReportTarget, conformance_mode, finn_entry, plan_model
-from finn_xdsl.backends.sv_layers import legalize
 from finn_xdsl.dialects import dataflow as df
 from finn_xdsl.estimates.network import is_last_node
 from finn_xdsl.estimates.resources import KEYS, layer_resources
 from finn_xdsl.estimates.rtl import MODEL_KEYS, module_resources
 from finn_xdsl.frontend.load import make_context
 from finn_xdsl.frontend.qonnx import import_onnx
+from finn_xdsl.kernels import rtl_plan as legalize
 from finn_xdsl.passes.to_folded import ToFoldedPass
 
 FIT = Path(__file__).resolve().parents[2] / "benchmarks" / "rtl_fit"

@@ -17,9 +17,9 @@ import numpy as np
 import pytest
 
 from finn_xdsl.errors import FinnError
-from finn_xdsl.verify.csim import compile_and_run
+from finn_xdsl.kernels.packing import pack_beats
 from finn_xdsl.sim.dataflow_kernels import channelwise
-from finn_xdsl.sim.packing import pack_beats
+from finn_xdsl.verify.csim import compile_and_run
 
 VECTORS = 24
 FUNCS = {"cmp_le": "FX_CMP_LE", "cmp_ge": "FX_CMP_GE", "add": "FX_ADD", "mul": "FX_MUL"}

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from rtl_grids import rtl_test_module
 
+from finn_xdsl.kernels.packing import pack_beats
 from finn_xdsl.verify.csim import compile_and_run
-from finn_xdsl.sim.packing import pack_beats
 
 VECTORS = 20
 

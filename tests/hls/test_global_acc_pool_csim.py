@@ -15,9 +15,9 @@ import numpy as np
 import pytest
 
 from finn_xdsl.errors import FinnError
-from finn_xdsl.verify.csim import compile_and_run
+from finn_xdsl.kernels.packing import pack_beats
 from finn_xdsl.sim.dataflow_kernels import global_acc_pool
-from finn_xdsl.sim.packing import pack_beats
+from finn_xdsl.verify.csim import compile_and_run
 
 IMAGES = 8
 

@@ -18,10 +18,10 @@ from conftest import MODELS, model_path
 from pass_harness import model_inputs, run
 
 from finn_xdsl.dialects import dataflow as df
+from finn_xdsl.dialects.dataflow import partitions
 from finn_xdsl.errors import FinnError
 from finn_xdsl.frontend.load import make_context
 from finn_xdsl.passes.apply_folding import apply_folding_config
-from finn_xdsl.passes.folding_utils import partitions
 from finn_xdsl.passes.insert_dwc import InsertDwcPass
 from finn_xdsl.passes.insert_fifos import InsertFifosPass
 from finn_xdsl.passes.size_fifos import SizeFifosPass, size_partition

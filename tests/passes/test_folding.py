@@ -23,10 +23,11 @@ from xdsl.dialects.builtin import StringAttr
 
 from finn_xdsl.backends.folding_config import folding_config
 from finn_xdsl.dialects import dataflow as df
+from finn_xdsl.dialects.dataflow import partitions
 from finn_xdsl.errors import FinnError
 from finn_xdsl.frontend.load import make_context
 from finn_xdsl.passes.apply_folding import ApplyFoldingPass, apply_folding_config
-from finn_xdsl.passes.folding_utils import check_folding, divisors, partitions
+from finn_xdsl.passes.folding_utils import check_folding, divisors
 from finn_xdsl.passes.set_folding import SetFoldingPass, run_set_folding
 from finn_xdsl.passes.to_dataflow import ToDataflowPass
 

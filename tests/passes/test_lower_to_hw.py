@@ -1,7 +1,7 @@
 """lower-to-hw: the hw IR against the dataflow IR it wires up, and against CIRCT itself.
 
 Structure (hand-written partition and real models): one extern per layer with exactly the
-ports of the wrapper `-t sv` writes (`sv_layers.legalize(layer).ports`), the top's AXI-Stream
+ports of the wrapper `-t sv` writes (`kernels.rtl_plan(layer).ports`), the top's AXI-Stream
 ports, every stream wired producer -> consumer (TDATA/TVALID forward, TREADY backward),
 idempotence, a print -> parse -> verify round trip of the back-edges, one-line errors.
 
@@ -34,12 +34,13 @@ from xdsl.parser import Parser
 from xdsl.printer import Printer
 
 from finn_xdsl.backends.sv import SVTarget
-from finn_xdsl.backends.sv_layers import legalize, padded
 from finn_xdsl.dialects import dataflow as df
 from finn_xdsl.errors import FinnError
+from finn_xdsl.kernels import rtl_plan as legalize
+from finn_xdsl.kernels.plan import padded
 from finn_xdsl.passes.lower_to_hw import LowerToHwPass, hw_only_module
-from finn_xdsl.verify.rtlsim import lint
 from finn_xdsl.frontend.load import make_context
+from finn_xdsl.verify.rtlsim import lint
 
 IN, OUT = hw.Direction.INPUT, hw.Direction.OUTPUT
 CASES = ["tfc_2w2a", "cnv_1w1a", "fork_join"]

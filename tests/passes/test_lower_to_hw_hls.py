@@ -1,7 +1,7 @@
 """lower-to-hw with HLS layers: an impl="hls" layer's extern is the Vitis HLS IP's interface.
 
 A hand-written partition mixes RTL layers with HLS ones, among them a ChannelwiseOp, which
-only our HLS library implements (`sv_layers.legalize` refuses it): its extern's ports come
+only our HLS library implements (`kernels.rtl_plan` refuses it): its extern's ports come
 from the stream types (padded TDATA, the wrappers' names and order) and carry the IP's VLNV;
 RTL externs are unchanged. The extern of every layer of tfc_2w2a and cnv_1w1a made all-HLS
 has exactly the ports `-t hls` generates the top function with (`emit_hls`'s HlsLayer, an
@@ -20,11 +20,11 @@ from xdsl.dialects.builtin import StringAttr
 from xdsl.parser import Parser
 from xdsl.printer import Printer
 
-from finn_xdsl.backends.sv_layers import legalize
 from finn_xdsl.dialects import dataflow as df
 from finn_xdsl.errors import FinnError
 from finn_xdsl.frontend.load import make_context
 from finn_xdsl.layer_libraries import hls_vlnv
+from finn_xdsl.kernels import rtl_plan as legalize
 from finn_xdsl.passes.lower_to_hw import LowerToHwPass, hw_only_module
 
 IN, OUT = hw.Direction.INPUT, hw.Direction.OUTPUT

@@ -23,7 +23,7 @@ from finn_xdsl.dialects import dataflow as df
 from finn_xdsl.errors import FinnError
 from finn_xdsl.frontend.load import make_context
 from finn_xdsl.passes import get_all_passes
-from finn_xdsl.passes.specialize import _NOT_IN_LIBRARY, WIRES, SpecializePass, library_blocker
+from finn_xdsl.passes.specialize import WIRES, SpecializePass, library_blocker
 from finn_xdsl.passes.to_dataflow import ToDataflowPass
 from finn_xdsl.utils.diagnostics import FinnWarning
 
@@ -237,18 +237,14 @@ def test_warning_is_one_line_on_stderr():
 
 
 def test_library_ops_match_backends():
-    """library_blocker's op coverage is the backends' legaliser tables."""
-    from finn_xdsl.backends import sv_layers
+    """The dialect's IMPLS of each op are the libraries the layer specs name."""
+    from finn_xdsl.kernels import spec_of
 
     for cls in df.LAYERS:
         if cls in WIRES:
             continue
-        assert (cls in sv_layers._LEGALIZERS) == (cls not in _NOT_IN_LIBRARY["rtl"]), cls
-        assert ("rtl" in cls.IMPLS) == (cls not in _NOT_IN_LIBRARY["rtl"]), cls
-        assert ("hls" in cls.IMPLS) == (cls not in _NOT_IN_LIBRARY["hls"]), cls
-    hls_layers = pytest.importorskip("finn_xdsl.backends.hls_layers")
-    assert df.FIFOOp not in hls_layers._LEGALIZERS
-    assert set(hls_layers._LEGALIZERS) <= {c for c in df.LAYERS if c not in _NOT_IN_LIBRARY["hls"]}
+        assert ("rtl" in cls.IMPLS) == (spec_of(cls).rtl_module is not None), cls
+        assert ("hls" in cls.IMPLS) == (spec_of(cls).hls_template is not None), cls
 
 
 BLOCKED = [
@@ -266,26 +262,19 @@ BLOCKED = [
 def test_library_blocker_agrees_with_backends(finn_op, props, refused, lowered):
     """Where library_blocker refuses a style, that backend's legaliser refuses the layer with
     its one-line error; where it accepts, the legaliser accepts."""
-    from finn_xdsl.backends.sv_layers import legalize
+    from finn_xdsl.kernels import decide
 
     module = lowered("cnv_1w1a_ts_clean").clone()
     op = [o for o in layers(module) if o.FINN_OP == finn_op][1]
     op.set_values(**props)
-    legalisers = {"rtl": legalize}
-    try:
-        from finn_xdsl.backends.hls_layers import legalize_hls
-
-        legalisers["hls"] = legalize_hls
-    except ImportError:
-        pass
-    for style, legalise in legalisers.items():
+    for style in ("rtl", "hls"):
         why = library_blocker(op, style)
         assert (why is not None) == (style in refused), (style, why)
         if why is None:
-            legalise(op)
+            decide(op, style)
         else:
             with pytest.raises(FinnError):
-                legalise(op)
+                decide(op, style)
 
 
 def test_bad_options(lowered):

@@ -19,8 +19,8 @@ import pytest
 from conftest import MODELS
 
 from finn_xdsl.dialects import dataflow as df
+from finn_xdsl.dialects.dataflow import partitions
 from finn_xdsl.frontend.load import make_context
-from finn_xdsl.passes.folding_utils import partitions
 from finn_xdsl.passes.insert_fifos import InsertFifosPass
 from finn_xdsl.passes.size_fifos import SizeFifosPass
 from finn_xdsl.passes.to_folded import ToFoldedPass

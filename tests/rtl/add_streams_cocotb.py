@@ -11,7 +11,7 @@ import cocotb
 import numpy as np
 from axis import collect, drive, reset
 
-from finn_xdsl.sim.packing import pack_beats, unpack_beats
+from finn_xdsl.kernels.packing import pack_beats, unpack_beats
 
 PHASES = ((1.0, 1.0, 1.0), (0.5, 0.8, 0.7), (0.9, 0.4, 0.3), (0.7, 0.7, 0.95))
 

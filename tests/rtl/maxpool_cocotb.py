@@ -8,8 +8,8 @@ import cocotb
 import numpy as np
 from axis import run_phases
 
+from finn_xdsl.kernels.packing import pack_beats
 from finn_xdsl.sim.dataflow_kernels import maxpool
-from finn_xdsl.sim.packing import pack_beats
 
 
 def frames(p: dict, rng: np.random.Generator, n: int):

@@ -16,7 +16,7 @@ import numpy as np
 from axis import collect, drive, reset
 from cocotb.triggers import RisingEdge
 
-from finn_xdsl.sim.packing import pack_beats, unpack_beats
+from finn_xdsl.kernels.packing import pack_beats, unpack_beats
 
 # (input TVALID, weight TVALID, output TREADY) probabilities; the first is the full-rate phase
 PHASES = ((1.0, 1.0, 1.0), (0.6, 0.8, 0.7), (0.9, 0.5, 0.25), (0.3, 1.0, 1.0), (1.0, 0.3, 0.9))

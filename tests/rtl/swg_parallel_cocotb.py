@@ -2,7 +2,7 @@
 back-pressure (tests/rtl/axis.py PHASES), compared bit-exactly with the numpy im2col kernel
 (the interpreter's SWG) packed one whole window (KH·KW·C lanes) per beat; the cycles of
 each phase are written to $CYCLES_FILE. The handshakes of every cycle are recorded and
-replayed through the token model (tokensim_layers.SWGParallel): its TREADY and TVALID must
+replayed through the token model (kernels.swg.SWGParallel): its TREADY and TVALID must
 equal the RTL's in every cycle, gaps and back-pressure included.
 
 Not axis.run_phases: it starts the next phase 5 cycles after the last output beat, but
@@ -22,9 +22,10 @@ import numpy as np
 from axis import PHASES, collect, drive, reset
 from cocotb.triggers import ReadOnly, RisingEdge
 
+from finn_xdsl.kernels.packing import pack_beats
+from finn_xdsl.kernels.swg import SWGParallel
 from finn_xdsl.sim.dataflow_kernels import im2col
-from finn_xdsl.sim.packing import pack_beats
-from finn_xdsl.sim.tokensim_layers import Edge, SWGParallel
+from finn_xdsl.sim.tokensim_layers import Edge
 
 
 def frames(p: dict, rng: np.random.Generator, n: int):

@@ -82,7 +82,7 @@ def test_maxpool(case, tmp_path, record_property):
 
 def test_sv_legalize_passes_ceil_mode():
     """The -t sv wrapper of a ceil_mode pool sets fx_streaming_maxpool's CEIL_MODE."""
-    from finn_xdsl.backends.sv_layers import legalize
+    from finn_xdsl.kernels import rtl_plan as legalize
 
     x = Block(arg_types=[StreamType.of((1, 5, 7, 2), IntegerType(4, Signedness.SIGNED), 2)]).args[0]
     plan = legalize(StreamingMaxPoolOp(x, (2, 2), node_name="StreamingMaxPool_rtl_0", ceil_mode=True, impl="rtl"))

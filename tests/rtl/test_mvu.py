@@ -26,9 +26,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from finn_xdsl.backends.sv_layers import LIBRARY_DEPS
+from finn_xdsl.kernels import library_of
+from finn_xdsl.kernels.packing import encode, pack_beats
 from finn_xdsl.layer_libraries import rtl_dir
-from finn_xdsl.sim.packing import encode, pack_beats
 from finn_xdsl.verify.rtlsim import lint, simulate
 
 HERE = Path(__file__).parent
@@ -164,7 +164,7 @@ def test_mvu(name, tmp_path):
         params["THRESHOLDS_FILE"] = f'"{tfile}"'
     npz = tmp_path / "case.npz"
     np.savez(npz, **arrays)
-    src = [rtl_dir() / f"{m}.sv" for m in LIBRARY_DEPS["fx_mvu"]]
+    src = [rtl_dir() / f"{m}.sv" for m in library_of("fx_mvu")]
     lint(src, "fx_mvu", params)
     simulate(src, "fx_mvu", "mvu_cocotb", HERE, tmp_path / "build", params,
              extra_env={"NPZ": npz, "SEED": zlib.crc32(name.encode()) & 0xFFFF})

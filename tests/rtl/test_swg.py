@@ -125,7 +125,7 @@ def test_swg_depthwise_order(shape, kernel, stride, dilation, simd):
 
 def test_sv_legalize_passes_depthwise():
     """The -t sv wrapper of a depthwise SWG sets fx_swg's DEPTHWISE; parallel_window goes to fx_swg_parallel."""
-    from finn_xdsl.backends.sv_layers import legalize
+    from finn_xdsl.kernels import rtl_plan as legalize
 
     x = Block(arg_types=[StreamType.of((1, 6, 6, 4), IntegerType(4, Signedness.SIGNED), 2)]).args[0]
     for depthwise in (False, True):
@@ -154,7 +154,7 @@ def test_swg_rejects_bad_ram_style():
 
 def test_sv_legalize_passes_ram_style():
     """The layer's ram_style (default "distributed", as FINN's) becomes fx_swg's RAM_STYLE."""
-    from finn_xdsl.backends.sv_layers import legalize
+    from finn_xdsl.kernels import rtl_plan as legalize
 
     x = Block(arg_types=[StreamType.of((1, 6, 6, 4), IntegerType(4, Signedness.SIGNED), 2)]).args[0]
     assert legalize(SWGOp(x, (3, 3), node_name="ConvolutionInputGenerator_rtl_0", impl="rtl")

@@ -6,7 +6,7 @@ KH·KW·C lanes per beat.
 
 Every build runs 10 frames through full throughput, TVALID gaps and TREADY back-pressure
 (tests/rtl/axis.py PHASES), and replays the recorded handshakes through the token model
-(tokensim_layers.SWGParallel), which must match the RTL's TREADY/TVALID in every cycle.
+(kernels.swg.SWGParallel), which must match the RTL's TREADY/TVALID in every cycle.
 Cycles at full throughput, both asserted within 5 % (or 20 cycles):
   * one frame (first input offered -> last window out): the last window leaves one cycle
     after its bottom-right pixel P = ((OH-1)·SH + (KH-1)·DH)·IW + (OW-1)·SW + (KW-1)·DW is
@@ -105,8 +105,8 @@ def test_swg_parallel(case, tmp_path, record_property):
 def test_sv_legalize_parallel_window():
     """The -t sv wrapper of a parallel_window SWG instantiates fx_swg_parallel with its
     window parameters; a depthwise parallel window of several channel folds is refused."""
-    from finn_xdsl.backends.sv_layers import legalize
     from finn_xdsl.errors import FinnError
+    from finn_xdsl.kernels import rtl_plan as legalize
 
     elem = IntegerType(2, Signedness.SIGNED)
     x = Block(arg_types=[StreamType.of((1, 9, 8, 4), elem, 4)]).args[0]

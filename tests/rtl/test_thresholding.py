@@ -12,14 +12,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from finn_xdsl.backends.sv_layers import LIBRARY_DEPS, threshold_search_layout
+from finn_xdsl.kernels import library_of
+from finn_xdsl.kernels.packing import encode
+from finn_xdsl.kernels.thresholding import threshold_search_layout
 from finn_xdsl.layer_libraries import rtl_dir
-from finn_xdsl.sim.packing import encode
 from finn_xdsl.verify.rtlsim import lint, simulate
 
 HERE = Path(__file__).parent
 # fx_thresholding.sv and the library files it instantiates (the search core, the queue)
-SOURCES = [rtl_dir() / f"{m}.sv" for m in LIBRARY_DEPS["fx_thresholding"]]
+SOURCES = [rtl_dir() / f"{m}.sv" for m in library_of("fx_thresholding")]
 
 # (C, PE, N, IN_BITS, IN_SIGNED, OUT_BITS, BIAS, OUT_BIPOLAR, RUNTIME_WRITE)
 GRID = [

@@ -15,8 +15,8 @@ from axilite import OKAY, SLVERR, AxiLiteMaster
 from axis import collect, drive, reset
 from cocotb.triggers import RisingEdge
 
+from finn_xdsl.kernels.packing import pack_beats, unpack_beats
 from finn_xdsl.sim.dataflow_kernels import multithreshold
-from finn_xdsl.sim.packing import pack_beats, unpack_beats
 
 
 def _config():

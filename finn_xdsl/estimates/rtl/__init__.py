@@ -3,7 +3,7 @@ Resource models of OUR rtl/ library modules (not FINN's blocks), one file per mo
 
 `finn_xdsl/estimates/rtl/<module>.py` (e.g. fx_mvu.py for rtl/fx_mvu.sv) exposes
 `resources(params) -> {"LUT", "LUTRAM", "FF", "BRAM18", "DSP"}` for the module's Verilog
-parameter dict exactly as `sv_layers.legalize(layer).params` holds it (absent parameters take
+parameter dict exactly as `kernels.rtl_plan(layer).params` holds it (absent parameters take
 the module's default). Each formula is fitted against Yosys (`synth_xilinx -family xc7`) over
 the grid in `benchmarks/rtl_fit/<module>.py`; `benchmarks/rtl_estimates.py` re-runs the grid
 and prints the error table. LUT counts LUT1..LUT6 cells, LUTRAM the distributed-RAM and SRL
