@@ -134,6 +134,8 @@ def _weights_source(op: df.MVAUOp, plan: LayerPlan, word_bits: int) -> str:
                                    "WEIGHTS_FILE", op.value_of("ram_style"))
         return ", weights streamed by fx_memstream"
     plan.params["WEIGHT_STREAM"] = 0  # internal_embedded: fx_mvu's own ROM, in1_V idle
+    if op.value_of("ram_style") != "auto":  # its primitive; "auto" is fx_mvu's default
+        plan.params["RAM_STYLE"] = op.value_of("ram_style")
     plan.idle_inputs = (Port("in1_V", "in", padded(word_bits)),)
     return ""
 

@@ -40,6 +40,10 @@ def test_plan():
     assert plan.memstream is not None and p["WEIGHT_STREAM"] == 1  # internal_decoupled by default
     embedded = decide(_mvau(mem_mode="internal_embedded"), "rtl")
     assert embedded.memstream is None and [q.name for q in embedded.idle_inputs] == ["in1_V"]
+    # the embedded memory's primitive follows ram_style ("auto" is fx_mvu's own default)
+    assert "RAM_STYLE" not in embedded.params
+    block = decide(_mvau(mem_mode="internal_embedded", ram_style="block"), "rtl")
+    assert block.params["RAM_STYLE"] == "block"
     call = hls_call(op, decide(op, "hls"))
     assert call.function == "fx_mvau_core" and call.rom.words == mem.words
 
