@@ -30,7 +30,7 @@
 // Products of (un)signed IN_BITS × W_BITS values in ACC_BITS two's complement accumulators
 // (sized by the caller so they do not overflow).
 // USE_THRESHOLDS = 1: c = #{i < N : acc >= T[ch][i]} (T two's complement, T_BITS, from
-// THRESHOLDS_FILE, MH·N lines, channel-major), output c + BIAS in OUT_BITS, or c as the
+// THRESHOLDS_FILE in THRESHOLDS_LAYOUT), output c + BIAS in OUT_BITS, or c as the
 // bipolar 0/1 code when OUT_BIPOLAR = 1 (2c-1 with N = 1), each channel's thresholds
 // ascending (fx_mvu_act: a pipelined binary search per PE lane over a table indexed by the
 // neuron fold only, channel nf·PE + pe). USE_THRESHOLDS = 0: output the raw accumulators.
@@ -66,6 +66,9 @@ module fx_mvu #(
     // WEIGHT_STREAM = 0: the weight memory's primitive, fx_memstream's RAM_STYLE ("auto",
     // "distributed", "block", "ultra": FINN's ram_style values)
     parameter logic [87:0] RAM_STYLE = "auto",
+    // THRESHOLDS_FILE's order: 0 channel-major (line ch·N + i is T[ch][i]), 1 the search
+    // trees of fx_threshold_search (what -t sv writes: synthesis time linear in MH·N)
+    parameter int THRESHOLDS_LAYOUT = 0,
     // derived (do not override)
     parameter int IN_W = SIMD * IN_BITS,
     parameter int IN_WP = (IN_W + 7) / 8 * 8,
@@ -207,7 +210,8 @@ module fx_mvu #(
     if (USE_THRESHOLDS != 0) begin : g_thr
         fx_mvu_act #(
             .PE(PE), .NF(NF), .ACC_BITS(ACC_BITS), .N(N), .T_BITS(T_BITS), .OUT_BITS(OUT_BITS),
-            .BIAS(BIAS), .OUT_BIPOLAR(OUT_BIPOLAR), .THRESHOLDS_FILE(THRESHOLDS_FILE)
+            .BIAS(BIAS), .OUT_BIPOLAR(OUT_BIPOLAR), .THRESHOLDS_FILE(THRESHOLDS_FILE),
+            .THRESHOLDS_LAYOUT(THRESHOLDS_LAYOUT)
         ) u_act (.clk(ap_clk), .rst, .v(ov), .acc, .ov(fw), .y(fd));
     end else begin : g_raw
         assign fw = ov;

@@ -4,7 +4,7 @@
 //
 // Why fx_threshold_search: channel ch = nf·PE + pe, so PE lane pe only ever needs the
 // thresholds of its own channels, indexed by the neuron fold; the search core keeps exactly
-// such per-lane tables (LUT-ROM at constant indices of THRESHOLDS_FILE) and decides the
+// such per-lane tables (LUT-ROM, from THRESHOLDS_FILE in either layout) and decides the
 // count's K = clog2(N + 1) bits by a pipelined binary search, one comparator per bit instead
 // of N comparators and a popcount (a parallel compare of 4 lanes x 15 thresholds cost about
 // 1000 LUTs in Yosys). It needs each channel's thresholds ascending, as FINN's are (the
@@ -20,7 +20,8 @@ module fx_mvu_act #(
     parameter int OUT_BITS = 4,
     parameter int BIAS = 0,
     parameter int OUT_BIPOLAR = 0,
-    parameter THRESHOLDS_FILE = ""
+    parameter THRESHOLDS_FILE = "",
+    parameter int THRESHOLDS_LAYOUT = 0  // fx_threshold_search's: 0 channel-major, 1 search trees
 ) (
     input  logic                   clk,
     input  logic                   rst,
@@ -48,7 +49,8 @@ module fx_mvu_act #(
     logic [PE*K-1:0] cnt;
     fx_threshold_search #(
         .C(NF * PE), .PE(PE), .N(N), .T_BITS(T_BITS), .X_BITS(XB),
-        .X_MAX((longint'(1) <<< (ACC_BITS - 1)) - 1), .THRESHOLDS_FILE(THRESHOLDS_FILE)
+        .X_MAX((longint'(1) <<< (ACC_BITS - 1)) - 1), .THRESHOLDS_FILE(THRESHOLDS_FILE),
+        .THRESHOLDS_LAYOUT(THRESHOLDS_LAYOUT)
     ) u_search (
         .ap_clk(clk), .ap_rst_n(!rst), .en(1'b1), .in_valid(v), .in_fold(onf), .in_x(xs),
         .out_valid(cv), .out_count(cnt)

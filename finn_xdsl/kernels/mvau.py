@@ -48,6 +48,7 @@ from finn_xdsl.kernels.plan import (
     signed_bits,
     thresholds_full,
 )
+from finn_xdsl.kernels.thresholding import threshold_search_layout
 from finn_xdsl.sim import dataflow_kernels as k
 from finn_xdsl.sim.tokensim_layers import NEVER, Node, until
 
@@ -90,9 +91,13 @@ def memories(op: df.MVAUOp, plan: LayerPlan) -> None:
     p = plan.params
     pe, simd, w_bits = int(p["PE"]), int(p["SIMD"]), int(p["W_BITS"])
     if p["USE_THRESHOLDS"]:
-        t = _thresholds(op, plan).reshape(-1)
-        words = tuple(int(v) for v in encode(t, int(p["T_BITS"])))
-        plan.add_memory("THRESHOLDS_FILE", Memory(words, int(p["T_BITS"]), tuple(int(v) for v in t)), "thresholds")
+        # the file in fx_threshold_search's search order (THRESHOLDS_LAYOUT 1: Yosys reads it
+        # in time linear in MH·N); `values` keep the channel-major table the HLS side reads
+        t = _thresholds(op, plan)
+        t_bits = int(p["T_BITS"])
+        p["THRESHOLDS_LAYOUT"] = 1
+        words = tuple(int(v) for v in encode(threshold_search_layout(t, pe, t_bits), t_bits))
+        plan.add_memory("THRESHOLDS_FILE", Memory(words, t_bits, tuple(int(v) for v in t.reshape(-1))), "thresholds")
     w = op.weight_values()
     wcodes = encode(w, 1, bipolar=True) if p["XNOR"] else encode(w, w_bits)
     sf_n, nf_n = op.mw // simd, op.mh // pe
