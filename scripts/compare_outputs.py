@@ -50,7 +50,7 @@ REPO = Path(__file__).resolve().parent.parent
 FPS = ("1e3", "1e4", "1e5")
 PREFER_CHOICES = ("rtl", "hls", "finn")  # finn-build --impl (specialize{prefer})
 SKIP = {"report/time_per_step.json"}  # per-build timings
-CACHE_FORMAT = 1  # bump when the build commands change, so old cache entries are not reused
+CACHE_FORMAT = 2  # bump when the build commands change, so old cache entries are not reused
 KEEP_CACHED = 4  # revisions kept in the cache
 # (files it applies to, old, new): renames the restructuring of issue 13 made on purpose
 RENAMES = (
@@ -147,8 +147,22 @@ def _build(rev: Revision, case: Case, models_dir: Path) -> float:
         env=_env(rev.tree), cwd=where, capture_output=True, text=True,
     )
     messages = [line for line in r.stderr.splitlines() if _MESSAGE.match(line)]
-    (where / "result.json").write_text(json.dumps({"returncode": r.returncode, "messages": messages}, indent=1))
+    result = {"returncode": r.returncode, "messages": messages}
+    if r.returncode != 0 and not messages:  # no diagnostic: the build crashed (kept to show it)
+        result["crash"] = r.stderr.strip().splitlines()[-5:]
+    (where / "result.json").write_text(json.dumps(result, indent=1))
     return time.perf_counter() - t
+
+
+def _crashes(rev: Revision, cases: list[Case]) -> list[str]:
+    """The builds of `rev` that failed without a diagnostic, each with its last stderr line."""
+    assert rev.out is not None
+    out = []
+    for case in cases:
+        result = json.loads((rev.out / case.name / "result.json").read_text())
+        if result.get("crash"):
+            out.append(f"{rev.label} {case.name}: {result['crash'][-1]}")
+    return out
 
 
 def _files(root: Path) -> dict[str, Path]:
@@ -264,6 +278,9 @@ def run(args: argparse.Namespace) -> int:
             built = list(pool.map(lambda rc: _build(rc[0], rc[1], models_dir), tasks))
         print(f"compare_outputs: {len(cases)} builds per revision, {sum(1 for s in built if s)} run "
               f"({time.perf_counter() - t0:.0f} s), the rest cached")
+        crashed = [line for rev in revs for line in _crashes(rev, cases)]
+        if crashed:  # identical crashes would compare as "identical": no evidence either way
+            raise UsageError(f"{len(crashed)} builds crashed, nothing to compare:\n  " + "\n  ".join(crashed[:8]))
         return _report(revs, cases, args.show)
 
 
