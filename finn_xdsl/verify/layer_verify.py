@@ -28,7 +28,7 @@ import numpy as np
 from xdsl.dialects.builtin import ModuleOp
 
 from finn_xdsl.errors import FinnError
-from finn_xdsl.verify.build_cache import cache_root, prune, write_if_changed
+from finn_xdsl.verify.build_cache import cache_root, prune, toolchain_key, write_if_changed
 
 LAYER_CACHE_ENTRIES = 400  # per-layer simulation builds kept (C-sim binaries, Verilator dirs)
 
@@ -40,7 +40,7 @@ def cache_entry(kind: str, name: str, files: Iterable[Path]) -> Path:
     --verify, the next test run) finds g++'s executable and Verilator's objects up to date
     instead of paying the compile again (both judge by paths, contents and mtimes)."""
     files = sorted(files)
-    h = hashlib.sha256(f"{kind}\0{name}\0".encode())
+    h = hashlib.sha256(f"{kind}\0{name}\0".encode() + toolchain_key())
     for f in files:
         h.update(f"{f.parent.name}/{f.name}".encode() + b"\0" + f.read_bytes() + b"\0")
     entry = cache_root("layers") / h.hexdigest()[:20]
