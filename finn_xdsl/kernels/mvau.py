@@ -343,8 +343,6 @@ def mvau_resources(op: df.MVAUOp, fpgapart: str = est.DEFAULT_PART, *, minimize:
 
 
 def _finn_has_no_rtl_mvu(op: df.MVAUOp, fpgapart: str) -> bool:
-    from finn_xdsl.kernels import finn_blocker
-
     return finn_blocker(op, "rtl", fpgapart) is not None
 
 
