@@ -32,9 +32,9 @@ def main() -> int:
     args = ap.parse_args()
 
     from finn_xdsl.backends.report import fifo_sizes
+    from finn_xdsl.dialects.dataflow import partitions
     from finn_xdsl.frontend.load import make_context
     from finn_xdsl.frontend.qonnx import import_onnx
-    from finn_xdsl.passes.folding_utils import partitions
     from finn_xdsl.passes.size_fifos import size_partition
     from finn_xdsl.passes.to_folded import ToFoldedPass
 
