@@ -10,7 +10,8 @@
 // verifier guarantees the output type holds every result, so the wrap never loses a value).
 //
 // Streams carry PE lanes per word, lane p in bits [(p+1)·B-1 : p·B] (element 0 in the LSBs,
-// ARCHITECTURE §4). Words are exactly PE·B bits; padding TDATA to bytes is the wrapper's job.
+// docs/architecture.md, "Streams and packing"). Words are exactly PE·B bits; padding TDATA
+// to bytes is the wrapper's job.
 //
 // The parameters are a const array of NP signed P_BITS-bit values, one per channel (NP = C)
 // or one for all channels (NP = 1, FINN's broadcast form). Per-channel values rather than

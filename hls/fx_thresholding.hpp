@@ -7,7 +7,8 @@
 // (count != 0) -> 1 (+1), 0 (-1), i.e. 2·count - 1 stored as {-1 -> 0, +1 -> 1}.
 //
 // Streams carry PE lanes per word, lane p in bits [(p+1)·B-1 : p·B] (element 0 in the LSBs,
-// ARCHITECTURE §4). Words are exactly PE·B bits; padding TDATA to bytes is the wrapper's job.
+// docs/architecture.md, "Streams and packing"). Words are exactly PE·B bits; padding TDATA
+// to bytes is the wrapper's job.
 //
 // The thresholds are a const array T[C][N] of T_BITS-bit signed values, so HLS can map them
 // to ROM; it is partitioned by PE lanes (cyclic on the channel) and completely on N so that

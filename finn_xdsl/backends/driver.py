@@ -42,7 +42,7 @@ _TEMPLATE = '''\
 
 Packed buffers are uint8 arrays of shape (N, *folded[:-1], bytes per beat): each beat a
 little-endian word, element 0 in its least significant bits, signed values two's
-complement, BIPOLAR as {{-1 -> 0, +1 -> 1}} (finn-xdsl ARCHITECTURE section 4).
+complement, BIPOLAR as {{-1 -> 0, +1 -> 1}} (finn-xdsl docs/architecture.md, "Streams and packing").
 """
 
 import numpy as np

@@ -1,5 +1,5 @@
 """
-Stream bit packing (ARCHITECTURE §4), the one packer for simulation, drivers and weight
+Stream bit packing (docs/architecture.md, "Streams and packing"), the one packer for simulation, drivers and weight
 files: lane i of a beat occupies bits [(i+1)·w-1 : i·w] (element 0 in the LSBs), signed
 values are two's complement, BIPOLAR is stored as {-1 -> 0, +1 -> 1}.
 """

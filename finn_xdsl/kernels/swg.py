@@ -15,6 +15,7 @@ from finn_xdsl.kernels.hls_plan import HlsPlan, simple_call
 from finn_xdsl.kernels.plan import LayerPlan, Refusal, elem, new_plan
 from finn_xdsl.sim import dataflow_kernels as k
 from finn_xdsl.sim.tokensim_layers import NEVER, Node
+from finn_xdsl.utils.onnx_shapes import conv_output_dim
 
 
 def _swg_parallel(op: df.SWGOp) -> LayerPlan:
@@ -220,8 +221,7 @@ class SWG(Node):
         super().__init__(name)
         self.m = self.buffer_beats(ih, iw, c, kh, kw, sh, sw, dh, dw, simd, depthwise)
         cf = c // simd
-        oh = (ih - dh * (kh - 1) - 1) // sh + 1
-        ow = (iw - dw * (kw - 1) - 1) // sw + 1
+        oh, ow = conv_output_dim(ih, kh, sh, dh), conv_output_dim(iw, kw, sw, dw)
         self.total = ih * iw * cf
         if depthwise:
             oy, ox, f, ky, kx = np.meshgrid(np.arange(oh), np.arange(ow), np.arange(cf), np.arange(kh),
@@ -244,8 +244,7 @@ class SWG(Node):
                      simd: int, depthwise: bool = False) -> int:
         """fx_swg's M: BUF_MIN plus the run-ahead the largest patch step needs (see the .sv)."""
         cf = c // simd
-        oh = (ih - dh * (kh - 1) - 1) // sh + 1
-        ow = (iw - dw * (kw - 1) - 1) // sw + 1
+        oh, ow = conv_output_dim(ih, kh, sh, dh), conv_output_dim(iw, kw, sw, dw)
         buf_min = ((kh - 1) * dh * iw + (kw - 1) * dw + 1) * cf
         j_row = (sh * iw - (ow - 1) * sw) * cf
         j_max = j_row if oh > 1 and j_row > sw * cf else sw * cf
@@ -285,8 +284,7 @@ class SWGParallel(Node):
     def __init__(self, name: str, ih: int, iw: int, c: int, kh: int, kw: int, sh: int, sw: int,
                  dh: int, dw: int):
         super().__init__(name)
-        oh = (ih - dh * (kh - 1) - 1) // sh + 1
-        ow = (iw - dw * (kw - 1) - 1) // sw + 1
+        oh, ow = conv_output_dim(ih, kh, sh, dh), conv_output_dim(iw, kw, sw, dw)
         y, x = np.meshgrid(np.arange(ih), np.arange(iw), indexing="ij")
         ys, xs = y - (kh - 1) * dh, x - (kw - 1) * dw
         hit_y = (ys >= 0) & (ys % sh == 0) & (ys // sh < oh)

@@ -28,6 +28,7 @@ from __future__ import annotations
 from math import ceil
 
 from finn_xdsl.estimates.rtl.cells import clog2, mux_luts
+from finn_xdsl.utils.onnx_shapes import conv_output_dim
 
 DEFAULTS = dict(IH=4, IW=4, C=1, KH=3, KW=3, SH=1, SW=1, DH=1, DW=1, SIMD=1, BITS=8, DEPTHWISE=0,
                 RAM_STYLE="auto")
@@ -39,8 +40,7 @@ def geometry(p: dict) -> dict:
     """M, the read/write span (TAIL, J_ROW) and the counter bits of fx_swg at parameters p."""
     cf = p["C"] // p["SIMD"]
     kh, kw, sh, sw, dh, dw, ih, iw = (p[k] for k in ("KH", "KW", "SH", "SW", "DH", "DW", "IH", "IW"))
-    oh = (ih - dh * (kh - 1) - 1) // sh + 1
-    ow = (iw - dw * (kw - 1) - 1) // sw + 1
+    oh, ow = conv_output_dim(ih, kh, sh, dh), conv_output_dim(iw, kw, sw, dw)
     buf_min = ((kh - 1) * dh * iw + (kw - 1) * dw + 1) * cf
     j_row = (sh * iw - (ow - 1) * sw) * cf
     j_max = j_row if oh > 1 and j_row > sw * cf else sw * cf
