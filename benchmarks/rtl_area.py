@@ -44,6 +44,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from rtl_estimates import ABS_LUTS
 from yosys_synth import Design, SynthError, module_design, synthesise_many, wrapper_design
 
 # FINN's rtllib blocks (Vivado): LUT, LUTRAM, BRAM18, DSP
@@ -51,7 +52,6 @@ FINN = {"mvu_4b": (875, 6, 0, 8), "mvu_8b": (245, 6, 0, 4), "thr": (352, 0, 0, 0
         "dwc_32to8": (40, 0, 0, 0), "dwc_8to32": (19, 0, 0, 0), "fmpad": (33, 0, 0, 0)}
 ANCHORS = ("mvu_4b", "mvu_8b", "memstream_64x128", "thr", "swg", "dwc_32to8", "dwc_8to32", "fmpad")
 MAX_DEPTH, MAX_ERROR, MAX_SECONDS = 10, 0.15, 60.0
-ABS_LUTS = 2  # an estimate this close passes whatever its relative error (as rtl_estimates.py)
 
 
 @dataclass

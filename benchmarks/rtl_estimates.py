@@ -31,6 +31,7 @@ sys.path.insert(0, str(HERE))
 from yosys_synth import SynthError, module_design, synthesise_many
 
 FIT = HERE / "rtl_fit"
+ABS_LUTS = 2  # an estimate this close to Yosys passes whatever its relative error
 
 
 def grids(modules: list[str]) -> dict[str, list]:
@@ -61,7 +62,7 @@ def main(argv=None) -> int:
     ap.add_argument("modules", nargs="*", help="only these modules (e.g. fx_mvu)")
     ap.add_argument("--jobs", type=int, default=1, help="Yosys runs at a time (default 1)")
     ap.add_argument("--max-error", type=float, default=15.0, help="largest allowed error in %% (default 15)")
-    ap.add_argument("--abs-luts", type=int, default=2,
+    ap.add_argument("--abs-luts", type=int, default=ABS_LUTS,
                     help="an estimate this close to Yosys in LUTs passes whatever its relative error (default 2)")
     ap.add_argument("--no-cache", action="store_true", help="synthesise again even if the result is cached")
     ap.add_argument("--timeout", type=float, default=900, help="seconds per synthesis")

@@ -9,9 +9,9 @@ unsigned / signed (negative bias) / bipolar outputs. The FINN anchor (C64 PE4 s8
 
 import numpy as np
 
+from finn_xdsl.kernels.packing import encode
 from finn_xdsl.kernels.plan import hex_lines, signed_bits
 from finn_xdsl.kernels.thresholding import threshold_search_layout
-from finn_xdsl.kernels.packing import encode
 
 
 def _case(c, pe, n, in_bits, in_signed, out_bits, bias=0, bipolar=0, seed=0):

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 
-from finn_xdsl.boards import DEFAULT_PART, dsp_block, is_versal  # noqa: F401 (the specs read est.*)
+from finn_xdsl.boards import DEFAULT_PART
 
 KEYS = ("BRAM_18K", "BRAM_efficiency", "LUT", "URAM", "URAM_efficiency", "DSP")
 

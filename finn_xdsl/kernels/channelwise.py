@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from finn_xdsl.boards import DEFAULT_PART
 from finn_xdsl.dialects import dataflow as df
 from finn_xdsl.estimates import resources as est
 from finn_xdsl.kernels import LayerSpec, pe_over_channels
@@ -55,7 +56,7 @@ def hls(op: df.ChannelwiseOp, plan: LayerPlan) -> HlsPlan:
 # FINN's node_res_estimation for this op, formula for formula (finn_xdsl.estimates.resources)
 
 
-def channelwise_resources(op: df.ChannelwiseOp, fpgapart: str = est.DEFAULT_PART, **_) -> dict:
+def channelwise_resources(op: df.ChannelwiseOp, fpgapart: str = DEFAULT_PART, **_) -> dict:
     if op.impl.data != "hls":
         return est.result()
     P = op.value_of("pe")

@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 
+from finn_xdsl.boards import DEFAULT_PART
 from finn_xdsl.dialects import dataflow as df
 from finn_xdsl.estimates import resources as est
 from finn_xdsl.kernels import LayerSpec, any_lanes
@@ -44,7 +45,7 @@ def finn_blocker(op: df.DWCOp, style: str, fpgapart: str) -> str | None:
 # FINN's node_res_estimation for this op, formula for formula (finn_xdsl.estimates.resources)
 
 
-def dwc_resources(op: df.DWCOp, fpgapart: str = est.DEFAULT_PART, **_) -> dict:
+def dwc_resources(op: df.DWCOp, fpgapart: str = DEFAULT_PART, **_) -> dict:
     """FINN StreamingDataWidthConverter lut_estimation (base class, all impls)."""
     inw, outw = op.in_type().width_bits, op.out_type().width_bits
     intw = math.lcm(inw, outw)

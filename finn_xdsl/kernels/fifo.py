@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 
+from finn_xdsl.boards import DEFAULT_PART
 from finn_xdsl.dialects import dataflow as df
 from finn_xdsl.estimates import resources as est
 from finn_xdsl.kernels import LayerSpec, any_lanes
@@ -30,7 +31,7 @@ def rtl(op: df.FIFOOp) -> LayerPlan:
 # FINN's node_res_estimation for this op, formula for formula (finn_xdsl.estimates.resources)
 
 
-def fifo_resources(op: df.FIFOOp, fpgapart: str = est.DEFAULT_PART, **_) -> dict:
+def fifo_resources(op: df.FIFOOp, fpgapart: str = DEFAULT_PART, **_) -> dict:
     """FINN StreamingFIFO estimates on the adjusted depth."""
     D = op.adjusted_depth()
     W = op.in_type().width_bits

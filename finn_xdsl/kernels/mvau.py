@@ -19,7 +19,7 @@ from dataclasses import replace
 import numpy as np
 from xdsl.dialects.builtin import IntegerType, Signedness
 
-from finn_xdsl.boards import dsp_block
+from finn_xdsl.boards import DEFAULT_PART, dsp_block, is_versal
 from finn_xdsl.dialects import dataflow as df
 from finn_xdsl.dialects import qonnx_types as qt
 from finn_xdsl.dialects.dataflow_types import element_bits
@@ -250,7 +250,6 @@ def _signed(e) -> bool:
 
 def matmul_finn_blocker(layer: df.DataflowOperation, fpgapart: str, vvau: bool) -> str | None:
     """Why FINN's RTL MVU/VVU cannot implement this layer (None: it can)."""
-    from finn_xdsl.boards import is_versal
 
     if layer.properties.get("thresholds") is not None:
         return "the RTL MVU/VVU has no fused thresholds (needs noActivation)"
@@ -283,7 +282,7 @@ def finn_blocker(op: df.MVAUOp, style: str, fpgapart: str) -> str | None:
 # FINN's node_res_estimation for this op, formula for formula (finn_xdsl.estimates.resources)
 
 
-def mvau_resources(op: df.MVAUOp, fpgapart: str = est.DEFAULT_PART, *, minimize: bool = False,
+def mvau_resources(op: df.MVAUOp, fpgapart: str = DEFAULT_PART, *, minimize: bool = False,
                    last_node: bool = False, acc_bits: int | None = None,
                    weight_bits: int | None = None) -> dict:
     """MVAU (base/hls/rtl). `acc_bits`/`weight_bits` override the data-type policy."""
@@ -335,7 +334,7 @@ def mvau_resources(op: df.MVAUOp, fpgapart: str = est.DEFAULT_PART, *, minimize:
         lut = int(c0 + c1 * (P * (mult + addertree + acc + thr + comp)) + c2)
         dsp = int(P * Q * math.ceil((W + A) / 48)) if res_type == "dsp" else 0
     elif impl == "rtl":
-        if est.dsp_block(fpgapart) == "DSP58":
+        if dsp_block(fpgapart) == "DSP58":
             dsp = P * est.ceil(Q / 3)
         else:
             dsp = est.ceil(P / 4) * Q

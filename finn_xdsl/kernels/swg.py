@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from finn_xdsl.boards import DEFAULT_PART
 from finn_xdsl.dialects import dataflow as df
 from finn_xdsl.estimates import resources as est
 from finn_xdsl.kernels import LayerSpec, simd_lanes
@@ -118,7 +119,7 @@ def swg_rtl_impl_style(op: df.SWGOp) -> str:
     return "parallel" if op.value_of("parallel_window") or (kh == 1 and kw == 1) else "default"
 
 
-def swg_resources(op: df.SWGOp, fpgapart: str = est.DEFAULT_PART, **_) -> dict:
+def swg_resources(op: df.SWGOp, fpgapart: str = DEFAULT_PART, **_) -> dict:
     impl = op.impl.data
     ram_style = op.value_of("ram_style")
     Q = op.value_of("simd")

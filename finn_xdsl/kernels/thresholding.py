@@ -14,6 +14,7 @@ from collections import deque
 
 import numpy as np
 
+from finn_xdsl.boards import DEFAULT_PART
 from finn_xdsl.dialects import dataflow as df
 from finn_xdsl.dialects import qonnx_types as qt
 from finn_xdsl.estimates import datatypes as dt
@@ -157,7 +158,7 @@ def thresholding_hls_like(A: int, P: int, tmem: int, ram_style: str) -> tuple[in
     return bram, lut
 
 
-def thresholding_resources(op: df.ThresholdingOp, fpgapart: str = est.DEFAULT_PART, **_) -> dict:
+def thresholding_resources(op: df.ThresholdingOp, fpgapart: str = DEFAULT_PART, **_) -> dict:
     impl = op.impl.data
     P = op.value_of("pe")
     if impl == "hls":

@@ -15,7 +15,7 @@ from finn_xdsl.dialects.dataflow_layers import FMPaddingOp, StreamingMaxPoolOp, 
 from finn_xdsl.dialects.dataflow_streams import DWCOp, FIFOOp, ReshapeOp
 from finn_xdsl.dialects.dataflow_types import StreamType
 from finn_xdsl.estimates import datatypes as dt
-from finn_xdsl.estimates.resources import dsp_block, layer_resources, memutil_alternatives, mvau_depth_ladder
+from finn_xdsl.estimates.resources import layer_resources, memutil_alternatives, mvau_depth_ladder
 from finn_xdsl.kernels.mvau import mvau_resources
 from finn_xdsl.kernels.thresholding import thresholding_rtl_memory
 
